@@ -1,0 +1,100 @@
+# The reproduction report, end to end.  `make paper` builds everything; `make test` tests it.
+# System packages are checked (and installed when run as root) by .ci/deps before anything else.
+
+SHELL := /bin/bash
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += --no-builtin-rules
+
+# Reproducible dates: honour SOURCE_DATE_EPOCH, else the last commit's time, else a fixed date.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1735689600)
+export SOURCE_DATE_EPOCH
+export FORCE_SOURCE_DATE := 1
+export TZ := UTC
+REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unversioned)$(shell test -n "$$(git status --porcelain -- src lua pipeline paper Makefile 2>/dev/null)" && echo +modified)
+
+# B: the build folder (helpers may build elsewhere: make B=/tmp/b).
+B ?= build
+-include $(B)/config.mk
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS  := -std=c11 -O2 -g -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(DEP_CFLAGS)
+SANFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+            $(DEP_CFLAGS)
+LDLIBS  := $(DEP_LIBS)
+
+SRC      := $(sort $(wildcard src/*.c))
+LIBSRC   := $(filter-out src/main.c,$(SRC))
+OBJ      := $(SRC:src/%.c=$(B)/obj/%.o)
+LIBOBJ   := $(LIBSRC:src/%.c=$(B)/obj/%.o)
+ASANOBJ  := $(SRC:src/%.c=$(B)/asan/obj/%.o)
+ASANLIB  := $(LIBSRC:src/%.c=$(B)/asan/obj/%.o)
+CTESTS   := $(basename $(notdir $(wildcard tests/c/test_*.c)))
+STAGES   := $(basename $(notdir $(sort $(wildcard pipeline/*.lua))))
+
+.PHONY: all paper test deps clean bench check-c
+all: $(B)/repro
+
+$(B)/config.mk: .ci/deps
+	@sh .ci/deps $@
+
+deps:
+	@sh .ci/deps $(B)/config.mk
+
+$(B)/obj/%.o: src/%.c $(B)/config.mk | $(B)/obj
+	@echo "CC $<"; $(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+$(B)/asan/obj/%.o: src/%.c $(B)/config.mk | $(B)/asan/obj
+	@echo "CC (asan) $<"; $(CC) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(B)/obj $(B)/asan/obj $(B)/tests $(B)/asan/tests:
+	@mkdir -p $@
+
+$(B)/repro: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/asan/repro: $(ASANOBJ)
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/c/%.c $(LIBOBJ) tests/c/check.h | $(B)/tests
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS)
+$(B)/asan/tests/%: tests/c/%.c $(ASANLIB) tests/c/check.h | $(B)/asan/tests
+	$(CC) $(SANFLAGS) -Isrc -o $@ $< $(ASANLIB) $(LDLIBS)
+
+-include $(OBJ:.o=.d) $(ASANOBJ:.o=.d)
+
+# ---- the paper ------------------------------------------------------------------------------
+LUALIB := $(wildcard lua/*.lua)
+RECORDS := $(STAGES:%=$(B)/stages/%/results.json)
+
+$(B)/stages/%/results.json: pipeline/%.lua $(B)/repro $(LUALIB)
+	@echo "stage $*"
+	@$(B)/repro run $< --out $(B)/stages/$* $(patsubst $*.%,%,$(filter $*.%,$(SET)))
+
+$(B)/values.tex: $(RECORDS) $(B)/repro
+	@$(B)/repro collect --json $(B)/results.json --tex $@ --rev '$(REV)' $(RECORDS)
+
+PAPER_SRC := $(wildcard paper/*.tex paper/*.sty paper/*.bib)
+$(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC)
+	@mkdir -p $(B)/latex
+	cd paper && TEXINPUTS=.:../build:../figures: latexmk -pdf -interaction=nonstopmode -halt-on-error \
+	    -outdir=../build/latex -quiet paper.tex >/dev/null || \
+	    { tail -n 40 ../build/latex/paper.log; exit 1; }
+	cp $(B)/latex/paper.pdf $@.tmp && mv $@.tmp $@
+	@echo "wrote $@"
+
+paper: $(B)/config.mk
+	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/paper.pdf
+
+# ---- tests ------------------------------------------------------------------------------------
+test: $(B)/config.mk
+	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/repro $(B)/asan/repro \
+	    $(CTESTS:%=$(B)/tests/%) $(CTESTS:%=$(B)/asan/tests/%)
+	@bash tests/run.sh
+
+bench: $(B)/repro
+	@bash bench/run.sh
+
+clean:
+	rm -rf build figures

@@ -1,0 +1,128 @@
+#include "fileio.h"
+
+#include "err.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int repro_mkdirs(const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 0) return 0;
+    char *p = malloc(n + 1);
+    if (!p) return repro_err("out of memory");
+    memcpy(p, dir, n + 1);
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                repro_err("cannot create folder '%s': %s", p, strerror(errno));
+                free(p);
+                return -1;
+            }
+            *s = c;
+            if (c == '\0') break;
+        }
+    }
+    free(p);
+    return 0;
+}
+
+int repro_mkparents(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path) return 0;
+    size_t n = (size_t)(slash - path);
+    char *d = malloc(n + 1);
+    if (!d) return repro_err("out of memory");
+    memcpy(d, path, n);
+    d[n] = '\0';
+    int rc = repro_mkdirs(d);
+    free(d);
+    return rc;
+}
+
+char *repro_tmpname(const char *path)
+{
+    size_t n = strlen(path) + 32;
+    char *t = malloc(n);
+    if (t) snprintf(t, n, "%s.tmp.%ld", path, (long)getpid());
+    return t;
+}
+
+int repro_commit(const char *tmp, const char *path)
+{
+    if (rename(tmp, path) != 0) {
+        repro_err("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int repro_write_atomic(const char *path, const void *buf, size_t n)
+{
+    if (repro_mkparents(path) != 0) return -1;
+    char *tmp = repro_tmpname(path);
+    if (!tmp) return repro_err("out of memory");
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        repro_err("cannot write '%s': %s", tmp, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    int ok = fwrite(buf, 1, n, f) == n;
+    ok = (fflush(f) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok) {
+        repro_err("cannot write '%s': %s", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    int rc = repro_commit(tmp, path);
+    free(tmp);
+    return rc;
+}
+
+char *repro_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        repro_err("cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1) break;
+        cap *= 2;
+        char *nb = realloc(buf, cap);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf = nb;
+        }
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (!buf) {
+        repro_err("out of memory reading '%s'", path);
+        return NULL;
+    }
+    if (err) {
+        free(buf);
+        repro_err("cannot read '%s'", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len) *len = n;
+    return buf;
+}

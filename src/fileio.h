@@ -1,0 +1,30 @@
+/* fileio: whole-file output that is never seen half-written.
+ *
+ * Every output of the engine goes through here: write to a temporary name in the same folder,
+ * flush and close, then rename() over the final name (atomic on POSIX).  Parent folders are created
+ * as needed.  On any failure the temporary is removed and repro_err() says what went wrong. */
+#ifndef REPRO_FILEIO_H
+#define REPRO_FILEIO_H
+
+#include <stddef.h>
+
+/* Create DIR and its parents (like mkdir -p).  Returns 0 or -1. */
+int repro_mkdirs(const char *dir);
+
+/* Create the parent folders of PATH.  Returns 0 or -1. */
+int repro_mkparents(const char *path);
+
+/* A temporary name beside PATH ("PATH.tmp.<pid>"), malloc'd; the caller frees it. */
+char *repro_tmpname(const char *path);
+
+/* Rename TMP over PATH; on failure removes TMP.  Returns 0 or -1. */
+int repro_commit(const char *tmp, const char *path);
+
+/* Write N bytes to PATH atomically.  Returns 0 or -1. */
+int repro_write_atomic(const char *path, const void *buf, size_t n);
+
+/* Read a whole file into a malloc'd NUL-terminated buffer; *len gets its length (may be NULL).
+ * Returns NULL (with repro_err set) when it cannot be read. */
+char *repro_read_file(const char *path, size_t *len);
+
+#endif

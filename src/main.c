@@ -1,0 +1,127 @@
+/* build/repro: the command line of the engine. */
+#include "err.h"
+#include "results.h"
+#include "run.h"
+#include "version.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: repro run SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR]\n"
+    "       repro collect --json OUT.json --tex OUT.tex [--rev REV] RECORD.json ...\n"
+    "       repro --help | --version\n"
+    "\n"
+    "  run      run a pipeline script with the repro Lua module loaded; name=value pairs\n"
+    "           override the parameters the script declares with repro.params{...};\n"
+    "           figures go to DIR (default figures/), the run record (values, checks)\n"
+    "           to build/stages/<script name>/results.json (or --out DIR)\n"
+    "  collect  gather run records into one JSON file and the LaTeX values file\n"
+    "\n"
+    "Environment: SOURCE_DATE_EPOCH fixes the dates written into figures;\n"
+    "REPRO_PROGRESS=0 hides progress lines; REPRO_LUA names the Lua library folder.\n";
+
+/* The project's lua/ folder: $REPRO_LUA, else <folder of the binary>/../lua. */
+static const char *libdir(char *buf, size_t n)
+{
+    const char *e = getenv("REPRO_LUA");
+    if (e && *e) return e;
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return "lua";
+    exe[k] = '\0';
+    char *s = strrchr(exe, '/');
+    if (s) *s = '\0';
+    s = strrchr(exe, '/');
+    if (s) *s = '\0';
+    snprintf(buf, n, "%s/lua", exe);
+    return buf;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    repro_run_opts o = {0};
+    const char **over = calloc((size_t)argc + 1, sizeof *over);
+    if (!over) return 2;
+    char lib[PATH_MAX + 8];
+    o.libdir = libdir(lib, sizeof lib);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if ((strcmp(a, "--figures") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--stage") == 0)) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "repro run: %s needs a value\n", a);
+                free(over);
+                return 2;
+            }
+            if (strcmp(a, "--figures") == 0) o.figdir = argv[++i];
+            else if (strcmp(a, "--out") == 0) o.outdir = argv[++i];
+            else o.stage = argv[++i];
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "repro run: unknown option '%s'\n%s", a, usage);
+            free(over);
+            return 2;
+        } else if (!o.script) {
+            o.script = a;
+        } else {
+            over[o.noverrides++] = a;
+        }
+    }
+    if (!o.script) {
+        fprintf(stderr, "repro run: no script given\n%s", usage);
+        free(over);
+        return 2;
+    }
+    if (access(o.script, R_OK) != 0) {
+        fprintf(stderr, "repro run: cannot read script '%s'\n", o.script);
+        free(over);
+        return 2;
+    }
+    o.overrides = over;
+    int rc = repro_run_script(&o);
+    free(over);
+    return rc;
+}
+
+static int cmd_collect(int argc, char **argv)
+{
+    const char *json = NULL, *tex = NULL, *rev = NULL;
+    const char **recs = calloc((size_t)argc + 1, sizeof *recs);
+    size_t n = 0;
+    if (!recs) return 2;
+    for (int i = 0; i < argc; i++) {
+        if (i + 1 < argc && strcmp(argv[i], "--json") == 0) json = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--tex") == 0) tex = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--rev") == 0) rev = argv[++i];
+        else recs[n++] = argv[i];
+    }
+    int rc = 0;
+    if (repro_results_collect(recs, n, json, tex, rev) != 0) {
+        fprintf(stderr, "repro collect: %s\n", repro_errmsg());
+        rc = 1;
+    }
+    free(recs);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        puts(repro_version_line());
+        return 0;
+    }
+    if (strcmp(argv[1], "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "collect") == 0) return cmd_collect(argc - 2, argv + 2);
+    fprintf(stderr, "repro: unknown command '%s'\n%s", argv[1], usage);
+    return 2;
+}
