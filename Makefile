@@ -91,7 +91,7 @@ paper: $(B)/config.mk
 test: $(B)/config.mk
 	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/repro $(B)/asan/repro \
 	    $(CTESTS:%=$(B)/tests/%) $(CTESTS:%=$(B)/asan/tests/%)
-	@bash tests/run.sh
+	@B=$(B) bash tests/run.sh
 
 bench: $(B)/repro
 	@bash bench/run.sh

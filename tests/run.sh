@@ -6,6 +6,7 @@
 # A test program that exits non-zero without reporting a failure counts as one failure.
 set -u
 cd "$(dirname "$0")/.."
+B=${B:-build}
 export REPRO_PROGRESS=0
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
@@ -32,17 +33,17 @@ run() {
   printf '%-40s %4d passed, %d failed\n' "$label" "$p" "$f" >&2
 }
 
-for t in build/tests/test_*; do
+for t in $B/tests/test_*; do
   [ -x "$t" ] && run "c/$(basename "$t")" "$t"
 done
-for t in build/asan/tests/test_*; do
+for t in $B/asan/tests/test_*; do
   [ -x "$t" ] && run "asan/c/$(basename "$t")" "$t"
 done
 for t in tests/lua/test_*.lua; do
   [ -f "$t" ] || continue
   name=$(basename "$t" .lua)
-  run "lua/$name" build/repro run "$t" --out "$tmp/lua/$name" --figures "$tmp/lua/$name/fig"
-  run "asan/lua/$name" build/asan/repro run "$t" --out "$tmp/alua/$name" --figures "$tmp/alua/$name/fig"
+  run "lua/$name" $B/repro run "$t" --out "$tmp/lua/$name" --figures "$tmp/lua/$name/fig"
+  run "asan/lua/$name" $B/asan/repro run "$t" --out "$tmp/alua/$name" --figures "$tmp/alua/$name/fig"
 done
 for t in tests/sh/test_*.sh; do
   [ -f "$t" ] && run "sh/$(basename "$t" .sh)" bash "$t"
