@@ -65,23 +65,39 @@ $(B)/asan/tests/%: tests/c/%.c $(ASANLIB) tests/c/check.h | $(B)/asan/tests
 -include $(OBJ:.o=.d) $(ASANOBJ:.o=.d)
 
 # ---- the paper ------------------------------------------------------------------------------
-LUALIB := $(wildcard lua/*.lua)
+# Every pipeline script is a stage.  `repro stage` decides from content hashes whether it must run
+# (and says why); make only supplies the parallelism.  SET="fig4.seed=7 cor1.trials=1000"
+# overrides declared parameters of the named stages.
+STAGE_TARGETS := $(STAGES:%=stage-%)
 RECORDS := $(STAGES:%=$(B)/stages/%/results.json)
+BAD_SET := $(foreach s,$(SET),$(if $(filter $(firstword $(subst ., ,$(s))),$(STAGES)),,$(s)))
+ifneq ($(strip $(BAD_SET)),)
+$(error SET names no pipeline stage: $(BAD_SET) (stages: $(STAGES)))
+endif
 
-$(B)/stages/%/results.json: pipeline/%.lua $(B)/repro $(LUALIB)
-	@echo "stage $*"
-	@$(B)/repro run $< --out $(B)/stages/$* $(patsubst $*.%,%,$(filter $*.%,$(SET)))
+.PHONY: $(STAGE_TARGETS) figures clean-tmp
+clean-tmp:
+	@find figures $(B)/stages -name '*.tmp.*' -delete 2>/dev/null || true
+$(STAGE_TARGETS): stage-%: $(B)/repro clean-tmp
+	@$(B)/repro stage pipeline/$*.lua --out $(B)/stages/$* $(patsubst $*.%,%,$(filter $*.%,$(SET)))
 
-$(B)/values.tex: $(RECORDS) $(B)/repro
+# Rewritten only when its content changes, so LaTeX re-runs only when a number or figure did.
+$(B)/values.tex: $(STAGE_TARGETS)
 	@$(B)/repro collect --json $(B)/results.json --tex $@ --rev '$(REV)' $(RECORDS)
 
+figures: $(B)/config.mk
+	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/values.tex
+
 PAPER_SRC := $(wildcard paper/*.tex paper/*.sty paper/*.bib)
-$(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC)
+ABSB := $(abspath $(B))
+$(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC) $(wildcard pipeline/*.lua)
 	@mkdir -p $(B)/latex
-	cd paper && TEXINPUTS=.:../build:../figures: latexmk -pdf -interaction=nonstopmode -halt-on-error \
-	    -outdir=../build/latex -quiet paper.tex >/dev/null || \
-	    { tail -n 40 ../build/latex/paper.log; exit 1; }
-	cp $(B)/latex/paper.pdf $@.tmp && mv $@.tmp $@
+	@echo "latex paper/paper.tex"
+	@cd paper && TEXINPUTS=.:$(ABSB):$(CURDIR)/figures:$(CURDIR)/pipeline: \
+	    latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=$(ABSB)/latex -quiet \
+	    paper.tex >$(ABSB)/latex/latexmk.out 2>&1 || \
+	    { grep -A5 '^!' $(ABSB)/latex/paper.log || tail -n 40 $(ABSB)/latex/latexmk.out; exit 1; }
+	@cp $(B)/latex/paper.pdf $@.tmp && mv $@.tmp $@
 	@echo "wrote $@"
 
 paper: $(B)/config.mk

@@ -3,6 +3,7 @@
 #include "err.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,16 +48,87 @@ int repro_mkparents(const char *path)
     return rc;
 }
 
+/* Temporaries in flight, for the signal handler: fixed storage, no allocation in the handler. */
+enum { MAXTMP = 32, TMPLEN = 4096 };
+static char inflight[MAXTMP][TMPLEN];
+static volatile sig_atomic_t inflight_used[MAXTMP];
+
+static void track(const char *tmp)
+{
+    if (strlen(tmp) >= TMPLEN) return;
+    for (int i = 0; i < MAXTMP; i++)
+        if (!inflight_used[i]) {
+            memcpy(inflight[i], tmp, strlen(tmp) + 1);
+            inflight_used[i] = 1;
+            return;
+        }
+}
+
+static void untrack(const char *tmp)
+{
+    for (int i = 0; i < MAXTMP; i++)
+        if (inflight_used[i] && strcmp(inflight[i], tmp) == 0) inflight_used[i] = 0;
+}
+
+static void on_signal(int sig)
+{
+    for (int i = 0; i < MAXTMP; i++)
+        if (inflight_used[i]) unlink(inflight[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void repro_fileio_cleanup_on_signal(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 char *repro_tmpname(const char *path)
 {
     size_t n = strlen(path) + 32;
     char *t = malloc(n);
-    if (t) snprintf(t, n, "%s.tmp.%ld", path, (long)getpid());
+    if (t) {
+        snprintf(t, n, "%s.tmp.%ld", path, (long)getpid());
+        track(t);
+    }
     return t;
+}
+
+void repro_discard(const char *tmp)
+{
+    remove(tmp);
+    untrack(tmp);
+}
+
+/* 1 when files A and B hold the same bytes. */
+static int same_content(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    char ba[65536], bb[65536];
+    while (same) {
+        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
+        if (na != nb || memcmp(ba, bb, na) != 0) same = 0;
+        if (na == 0) break;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same;
 }
 
 int repro_commit(const char *tmp, const char *path)
 {
+    if (same_content(tmp, path)) {
+        repro_discard(tmp);
+        return 0;
+    }
+    untrack(tmp);
     if (rename(tmp, path) != 0) {
         repro_err("cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
         remove(tmp);
@@ -81,7 +153,7 @@ int repro_write_atomic(const char *path, const void *buf, size_t n)
     ok = (fclose(f) == 0) && ok;
     if (!ok) {
         repro_err("cannot write '%s': %s", path, strerror(errno));
-        remove(tmp);
+        repro_discard(tmp);
         free(tmp);
         return -1;
     }

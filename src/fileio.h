@@ -14,11 +14,20 @@ int repro_mkdirs(const char *dir);
 /* Create the parent folders of PATH.  Returns 0 or -1. */
 int repro_mkparents(const char *path);
 
-/* A temporary name beside PATH ("PATH.tmp.<pid>"), malloc'd; the caller frees it. */
+/* A temporary name beside PATH ("PATH.tmp.<pid>"), malloc'd; the caller frees it.  The name is
+ * registered: if the process is interrupted (SIGINT, SIGTERM, SIGHUP) before repro_commit() or
+ * repro_discard(), the file is removed (see repro_fileio_cleanup_on_signal). */
 char *repro_tmpname(const char *path);
 
-/* Rename TMP over PATH; on failure removes TMP.  Returns 0 or -1. */
+/* Rename TMP over PATH; on failure removes TMP.  When PATH already holds exactly the same bytes
+ * the old file is kept (and its timestamp, so make sees nothing new).  Returns 0 or -1. */
 int repro_commit(const char *tmp, const char *path);
+
+/* Remove TMP (an abandoned temporary) and forget it. */
+void repro_discard(const char *tmp);
+
+/* Install handlers that delete registered temporaries and then die of the same signal. */
+void repro_fileio_cleanup_on_signal(void);
 
 /* Write N bytes to PATH atomically.  Returns 0 or -1. */
 int repro_write_atomic(const char *path, const void *buf, size_t n);

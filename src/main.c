@@ -2,6 +2,7 @@
 #include "err.h"
 #include "results.h"
 #include "run.h"
+#include "stage.h"
 #include "version.h"
 
 #include <limits.h>
@@ -12,6 +13,7 @@
 
 static const char usage[] =
     "usage: repro run SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR]\n"
+    "       repro stage SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR] [--force]\n"
     "       repro collect --json OUT.json --tex OUT.tex [--rev REV] RECORD.json ...\n"
     "       repro --help | --version\n"
     "\n"
@@ -19,6 +21,9 @@ static const char usage[] =
     "           override the parameters the script declares with repro.params{...};\n"
     "           figures go to DIR (default figures/), the run record (values, checks)\n"
     "           to build/stages/<script name>/results.json (or --out DIR)\n"
+    "  stage    like run, but only when the script, the Lua files it loads, the files it\n"
+    "           reads, its outputs, the parameters or the engine changed since its last run;\n"
+    "           prints 'cached' or 're-run because ...'\n"
     "  collect  gather run records into one JSON file and the LaTeX values file\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH fixes the dates written into figures;\n"
@@ -41,8 +46,9 @@ static const char *libdir(char *buf, size_t n)
     return buf;
 }
 
-static int cmd_run(int argc, char **argv)
+static int cmd_run(int argc, char **argv, int staged)
 {
+    int force = 0;
     repro_run_opts o = {0};
     const char **over = calloc((size_t)argc + 1, sizeof *over);
     if (!over) return 2;
@@ -59,6 +65,8 @@ static int cmd_run(int argc, char **argv)
             if (strcmp(a, "--figures") == 0) o.figdir = argv[++i];
             else if (strcmp(a, "--out") == 0) o.outdir = argv[++i];
             else o.stage = argv[++i];
+        } else if (staged && strcmp(a, "--force") == 0) {
+            force = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "repro run: unknown option '%s'\n%s", a, usage);
             free(over);
@@ -80,7 +88,7 @@ static int cmd_run(int argc, char **argv)
         return 2;
     }
     o.overrides = over;
-    int rc = repro_run_script(&o);
+    int rc = staged ? repro_stage(&o, force) : repro_run_script(&o);
     free(over);
     return rc;
 }
@@ -98,7 +106,7 @@ static int cmd_collect(int argc, char **argv)
         else recs[n++] = argv[i];
     }
     int rc = 0;
-    if (repro_results_collect(recs, n, json, tex, rev) != 0) {
+    if (repro_results_collect(recs, n, json, tex, rev, repro_version_line()) != 0) {
         fprintf(stderr, "repro collect: %s\n", repro_errmsg());
         rc = 1;
     }
@@ -120,7 +128,8 @@ int main(int argc, char **argv)
         puts(repro_version_line());
         return 0;
     }
-    if (strcmp(argv[1], "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(argv[1], "run") == 0) return cmd_run(argc - 2, argv + 2, 0);
+    if (strcmp(argv[1], "stage") == 0) return cmd_run(argc - 2, argv + 2, 1);
     if (strcmp(argv[1], "collect") == 0) return cmd_collect(argc - 2, argv + 2);
     fprintf(stderr, "repro: unknown command '%s'\n%s", argv[1], usage);
     return 2;

@@ -23,12 +23,16 @@ int repro_results_param(const char *name, const char *repr, int overridden);
 void repro_results_seed(long long seed);
 void repro_results_input(const char *path, const char *hash);
 void repro_results_output(const char *path, const char *hash);
+/* Set a top-level string field of the record (e.g. "engine", "overrides"). */
+void repro_results_meta(const char *key, const char *value);
+/* The seeds recorded so far, in order; returns how many (at most MAX are copied). */
+size_t repro_results_seeds(long long *out, size_t max);
 int repro_results_write(const char *path);
 
 /* Gather the records RECORDS[0..n-1] into OUT_JSON and OUT_TEX (either may be NULL).  REV is the
- * source revision shown in captions.  Returns 0, or -1 with repro_err() set. */
+ * source revision shown in captions, VERSIONS the engine's version line (title page).  Returns 0, or -1 with repro_err() set. */
 int repro_results_collect(const char *const *records, size_t n, const char *out_json,
-                          const char *out_tex, const char *rev);
+                          const char *out_tex, const char *rev, const char *versions);
 
 /* Format V with the printf format FMT (default "%.4g") as LaTeX math: 1.5e-07 -> 1.5\times
  * 10^{-7}.  Writes into BUF. */

@@ -6,6 +6,7 @@
 #include "lrepro.h"
 #include "progress.h"
 #include "results.h"
+#include "stage.h"
 
 #include <lualib.h>
 #include <stdio.h>
@@ -77,6 +78,11 @@ int repro_run_script(const repro_run_opts *o)
     lrepro_set_ctx(&ctx);
     repro_err_init();
     repro_results_begin(o->script, stage);
+    char *over = repro_overrides_string(o->overrides, o->noverrides);
+    repro_results_meta("engine", repro_engine_hash());
+    repro_results_meta("overrides", over ? over : "");
+    free(over);
+    repro_fileio_cleanup_on_signal();
 
     lua_State *L = luaL_newstate();
     if (!L) {
