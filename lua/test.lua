@@ -9,7 +9,8 @@ local function report(ok, name, detail)
     print("ok - " .. name)
   else
     failed = failed + 1
-    local info = debug.getinfo(3, "Sl")
+    -- the caller of T.ok / T.close / T.errors (those never tail-call report)
+    local info = debug.getinfo(3, "Sl") or {short_src = "?", currentline = 0}
     print(string.format("not ok - %s (%s:%d: %s)", name, info.short_src, info.currentline,
                         detail or "false"))
   end
@@ -17,21 +18,30 @@ local function report(ok, name, detail)
 end
 
 -- T.ok(name, cond [, detail])
-function T.ok(name, cond, detail) return report(cond and true or false, name, detail) end
+function T.ok(name, cond, detail)
+  local r = report(cond and true or false, name, detail)
+  return r
+end
 
 -- T.close(name, a, b, tol): |a - b| <= tol
 function T.close(name, a, b, tol)
   local ok = type(a) == "number" and type(b) == "number" and math.abs(a - b) <= tol
-  return report(ok, name, string.format("%s vs %s, tol %g", tostring(a), tostring(b), tol))
+  local r = report(ok, name, string.format("%s vs %s, tol %g", tostring(a), tostring(b), tol))
+  return r
 end
 
 -- T.errors(name, fn, pattern): fn() must raise an error whose message contains PATTERN (plain).
 function T.errors(name, fn, pattern)
   local ok, msg = pcall(fn)
-  if ok then return report(false, name, "no error raised") end
-  msg = tostring(msg)
-  return report(msg:find(pattern, 1, true) ~= nil, name,
-                string.format("error %q does not mention %q", msg, pattern))
+  local r
+  if ok then
+    r = report(false, name, "no error raised")
+  else
+    msg = tostring(msg)
+    r = report(msg:find(pattern, 1, true) ~= nil, name,
+               string.format("error %q does not mention %q", msg, pattern))
+  end
+  return r
 end
 
 -- T.done(): end of a test file.

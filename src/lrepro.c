@@ -355,6 +355,16 @@ static int l_progress(lua_State *L)
     return 0;
 }
 
+/* A printf format with exactly one conversion, of a floating kind (the value is a double). */
+static int lrepro_valid_fmt(const char *fmt)
+{
+    const char *p = strchr(fmt, '%');
+    if (!p || strchr(p + 1, '%')) return 0;
+    p++;
+    while (*p && strchr("+- #0123456789.", *p)) p++;
+    return *p && strchr("eEfgG", *p) && !strchr(p + 1, '%');
+}
+
 /* repro.value(name, number_or_text [, {fmt = "%.3g"}]) */
 static int l_value(lua_State *L)
 {
@@ -368,12 +378,8 @@ static int l_value(lua_State *L)
     if (lua_type(L, 2) == LUA_TSTRING) {
         rc = repro_results_text(name, lua_tostring(L, 2), where);
     } else if (lua_type(L, 2) == LUA_TNUMBER) {
-        if (fmt) {
-            /* One conversion, of a floating kind: the value is printed as a double. */
-            const char *p = strchr(fmt, '%');
-            if (!p || strchr(p + 1, '%') || !strpbrk(p, "eEfgG"))
-                return luaL_error(L, "repro.value: fmt '%s' must hold one %%e, %%f or %%g", fmt);
-        }
+        if (fmt && !lrepro_valid_fmt(fmt))
+            return luaL_error(L, "repro.value: fmt '%s' must hold one %%e, %%f or %%g", fmt);
         rc = repro_results_value(name, lua_tonumber(L, 2), fmt, where);
     } else {
         return luaL_error(L, "repro.value: '%s' must be a number or a string, got %s", name,
@@ -405,7 +411,10 @@ static int l_check(lua_State *L)
     char where[256];
     lrepro_where(L, where, sizeof where);
     int pass;
-    if (repro_results_check(name, v, has_le ? &le : NULL, has_ge ? &ge : NULL, where, &pass))
+    const char *fmt = lrepro_optstring(L, 3, "fmt", NULL);
+    if (fmt && !lrepro_valid_fmt(fmt))
+        return luaL_error(L, "repro.check: fmt '%s' must hold one %%e, %%f or %%g", fmt);
+    if (repro_results_check(name, v, has_le ? &le : NULL, has_ge ? &ge : NULL, fmt, where, &pass))
         return luaL_error(L, "repro.check: %s", repro_errmsg());
     if (!pass) {
         char bound[128] = "";

@@ -107,7 +107,7 @@ int repro_results_text(const char *name, const char *text, const char *where)
 }
 
 int repro_results_check(const char *name, double v, const double *le, const double *ge,
-                        const char *where, int *pass)
+                        const char *fmt, const char *where, int *pass)
 {
     json_t *e = new_entry(name, "check", where);
     if (!e) return -1;
@@ -118,6 +118,7 @@ int repro_results_check(const char *name, double v, const double *le, const doub
     if (le) json_object_set_new(e, "le", json_num(*le));
     if (ge) json_object_set_new(e, "ge", json_num(*ge));
     json_object_set_new(e, "pass", json_boolean(ok));
+    json_object_set_new(e, "fmt", json_string(fmt ? fmt : "%.3g"));
     *pass = ok;
     return 0;
 }

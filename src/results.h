@@ -18,7 +18,7 @@ int repro_results_value(const char *name, double v, const char *fmt, const char 
 int repro_results_text(const char *name, const char *text, const char *where);
 /* LE / GE may be NULL (no bound on that side); *PASS receives the verdict. */
 int repro_results_check(const char *name, double v, const double *le, const double *ge,
-                        const char *where, int *pass);
+                        const char *fmt, const char *where, int *pass);
 int repro_results_param(const char *name, const char *repr, int overridden);
 void repro_results_seed(long long seed);
 void repro_results_input(const char *path, const char *hash);
