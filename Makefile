@@ -18,6 +18,8 @@ REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unversioned)$(s
 
 # B: the build folder (helpers may build elsewhere: make B=/tmp/b).
 B ?= build
+# FIG: where figures are written (make verify builds a second copy elsewhere).
+FIG ?= figures
 -include $(B)/config.mk
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
@@ -36,7 +38,7 @@ ASANLIB  := $(LIBSRC:src/%.c=$(B)/asan/obj/%.o)
 CTESTS   := $(basename $(notdir $(wildcard tests/c/test_*.c)))
 STAGES   := $(basename $(notdir $(sort $(wildcard pipeline/*.lua))))
 
-.PHONY: all paper test deps clean bench check-c
+.PHONY: all paper test deps clean bench verify watch
 all: $(B)/repro
 
 $(B)/config.mk: .ci/deps
@@ -77,9 +79,10 @@ endif
 
 .PHONY: $(STAGE_TARGETS) figures clean-tmp
 clean-tmp:
-	@find figures $(B)/stages -name '*.tmp.*' -delete 2>/dev/null || true
+	@find $(FIG) $(B)/stages -name '*.tmp.*' -delete 2>/dev/null || true
 $(STAGE_TARGETS): stage-%: $(B)/repro clean-tmp
-	@$(B)/repro stage pipeline/$*.lua --out $(B)/stages/$* $(patsubst $*.%,%,$(filter $*.%,$(SET)))
+	@$(B)/repro stage pipeline/$*.lua --out $(B)/stages/$* --figures $(FIG) \
+	    $(patsubst $*.%,%,$(filter $*.%,$(SET)))
 
 # Rewritten only when its content changes, so LaTeX re-runs only when a number or figure did.
 $(B)/values.tex: $(STAGE_TARGETS)
@@ -90,10 +93,10 @@ figures: $(B)/config.mk
 
 PAPER_SRC := $(wildcard paper/*.tex paper/*.sty paper/*.bib)
 ABSB := $(abspath $(B))
-$(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC) $(wildcard pipeline/*.lua)
+$(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC) $(wildcard pipeline/*.lua) $(B)/repro
 	@mkdir -p $(B)/latex
 	@echo "latex paper/paper.tex"
-	@cd paper && TEXINPUTS=.:$(ABSB):$(CURDIR)/figures:$(CURDIR)/pipeline: \
+	@cd paper && TEXINPUTS=.:$(ABSB):$(abspath $(FIG)):$(CURDIR)/pipeline: \
 	    latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=$(ABSB)/latex -quiet \
 	    paper.tex >$(ABSB)/latex/latexmk.out 2>&1 || \
 	    { grep -A5 '^!' $(ABSB)/latex/paper.log || tail -n 40 $(ABSB)/latex/latexmk.out; exit 1; }
@@ -102,6 +105,37 @@ $(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC) $(wildcard pipeline/*.lua)
 
 paper: $(B)/config.mk
 	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/paper.pdf
+
+# A second build from scratch in another folder, compared byte for byte with this one.
+VERIFY := $(B)/verify
+verify: paper
+	@rm -rf $(VERIFY)
+	@mkdir -p $(VERIFY)
+	@cp -a $(B)/config.mk $(B)/obj $(B)/repro $(VERIFY)/
+	@echo "verify: rebuilding every stage in $(VERIFY)"
+	@$(MAKE) --no-print-directory B=$(VERIFY) FIG=$(VERIFY)/figures paper >/dev/null
+	@bad=0; \
+	for f in $$(cd $(FIG) && ls); do \
+	  cmp -s $(FIG)/$$f $(VERIFY)/figures/$$f || { echo "verify: figures/$$f differs"; bad=1; }; \
+	done; \
+	for f in $$(cd $(VERIFY)/figures && ls); do \
+	  [ -e $(FIG)/$$f ] || { echo "verify: figures/$$f only in the second build"; bad=1; }; \
+	done; \
+	for f in results.json values.tex paper.pdf; do \
+	  cmp -s $(B)/$$f $(VERIFY)/$$f || { echo "verify: $(B)/$$f differs"; bad=1; }; \
+	done; \
+	if [ $$bad = 0 ]; then echo "verify: all $$(ls $(FIG) | wc -l) figure files, results, values and PDF identical"; fi; \
+	exit $$bad
+
+# Rebuild whenever a script, a Lua library file or a paper source is saved (polls once a second).
+watch: $(B)/config.mk
+	@echo "watching pipeline/ lua/ paper/ (Ctrl-C to stop)"
+	@stamp=$$(mktemp); trap 'rm -f $$stamp' EXIT; \
+	while :; do \
+	  $(MAKE) --no-print-directory paper || true; touch $$stamp; \
+	  while [ -z "$$(find pipeline lua paper src -newer $$stamp -type f 2>/dev/null | head -n1)" ]; do sleep 1; done; \
+	  echo "--- change detected"; \
+	done
 
 # ---- tests ------------------------------------------------------------------------------------
 test: $(B)/config.mk
