@@ -137,6 +137,15 @@ watch: $(B)/config.mk
 	  echo "--- change detected"; \
 	done
 
+# Which figures and values changed between BASE (default HEAD) and the working tree: a summary
+# table and the report $(B)/figdiff/index.html.  A change is not a failure here, an error is
+# (build/repro diff itself exits 1 on a change).
+BASE ?= HEAD
+.PHONY: figdiff
+figdiff: $(B)/repro
+	@$(B)/repro diff '$(BASE)' . --out $(B)/figdiff --build-dir $(B) --figures-dir $(FIG); \
+	  [ $$? -le 1 ]
+
 # ---- tests ------------------------------------------------------------------------------------
 test: $(B)/config.mk
 	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/repro $(B)/asan/repro \

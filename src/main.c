@@ -1,4 +1,5 @@
 /* build/repro: the command line of the engine. */
+#include "cmd_diff.h"
 #include "err.h"
 #include "results.h"
 #include "run.h"
@@ -15,6 +16,7 @@ static const char usage[] =
     "usage: repro run SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR]\n"
     "       repro stage SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR] [--force]\n"
     "       repro collect --json OUT.json --tex OUT.tex [--rev REV] RECORD.json ...\n"
+    "       repro diff [REV_A [REV_B]] [--atol X] [--rtol X] [--pixel-tol N] [--out DIR] ...\n"
     "       repro --help | --version\n"
     "\n"
     "  run      run a pipeline script with the repro Lua module loaded; name=value pairs\n"
@@ -25,6 +27,8 @@ static const char usage[] =
     "           reads, its outputs, the parameters or the engine changed since its last run;\n"
     "           prints 'cached' or 're-run because ...'\n"
     "  collect  gather run records into one JSON file and the LaTeX values file\n"
+    "  diff     compare figures (data, then pixels) and values of two revisions (default:\n"
+    "           HEAD against the working tree); report in build/figdiff/ (repro diff --help)\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH fixes the dates written into figures;\n"
     "REPRO_PROGRESS=0 hides progress lines; REPRO_LUA names the Lua library folder.\n";
@@ -131,6 +135,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc - 2, argv + 2, 0);
     if (strcmp(argv[1], "stage") == 0) return cmd_run(argc - 2, argv + 2, 1);
     if (strcmp(argv[1], "collect") == 0) return cmd_collect(argc - 2, argv + 2);
+    if (strcmp(argv[1], "diff") == 0) return repro_cmd_diff(argc - 2, argv + 2);
     fprintf(stderr, "repro: unknown command '%s'\n%s", argv[1], usage);
     return 2;
 }

@@ -8,6 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
 export REPRO_PROGRESS=0
+export REPRO_LUA=$PWD/lua
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
