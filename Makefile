@@ -85,7 +85,7 @@ $(STAGE_TARGETS): stage-%: $(B)/repro clean-tmp
 	    $(patsubst $*.%,%,$(filter $*.%,$(SET)))
 
 # Rewritten only when its content changes, so LaTeX re-runs only when a number or figure did.
-$(B)/values.tex: $(STAGE_TARGETS)
+$(B)/values.tex: $(STAGE_TARGETS) $(B)/repro
 	@$(B)/repro collect --json $(B)/results.json --tex $@ --rev '$(REV)' $(RECORDS)
 
 figures: $(B)/config.mk
