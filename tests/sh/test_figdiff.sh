@@ -14,7 +14,7 @@ B=${B:-build}
 case "$B" in /*) bin="$B" ;; *) bin="$src/$B" ;; esac
 repro="$bin/repro"
 # The temporary project builds into its own build/, whatever B the caller (or a calling make) set.
-unset B MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+unset REPRO_LUA; unset B MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 p="$tmp/proj"

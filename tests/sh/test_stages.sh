@@ -6,7 +6,7 @@ set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-build}
 case "$B" in /*) bin="$B" ;; *) bin="$src/$B" ;; esac
-unset B MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+unset B MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES REPRO_LUA
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 p="$tmp/proj"
