@@ -153,7 +153,7 @@ test: $(B)/config.mk
 	@B=$(B) bash tests/run.sh
 
 bench: $(B)/repro
-	@bash bench/run.sh
+	@B=$(B) bash bench/run.sh
 
 clean:
 	rm -rf build figures

@@ -7,6 +7,7 @@
 #include "pixdiff.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -341,6 +342,80 @@ static void reuse_engine(const side *s, const char *tree_bdir, const char *log)
             fprintf(f, "repro diff: reusing the engine of %s (same engine sources)\n", tree_bdir);
             fclose(f);
         }
+    }
+}
+
+/* Where a file the working tree's stages wrote goes in the worktree S: under its build folder,
+ * figure folder or project root, as it was under the working tree's.  Paths in run records are
+ * relative to the project root (see repro_relpath). */
+static int map_output(const char *file, const side *t, const side *s, char *src, char *dst, size_t n)
+{
+    char abs[PATHN];
+    if (file[0] == '/')
+        pf(abs, sizeof abs, "%s", file);
+    else
+        pf(abs, sizeof abs, "%s/%s", t->proj, file);
+    const char *from[3] = {t->bdir, t->figdir, t->proj}, *to[3] = {s->bdir, s->figdir, s->proj};
+    for (int k = 0; k < 3; k++) {
+        size_t m = strlen(from[k]);
+        if (strncmp(abs, from[k], m) == 0 && abs[m] == '/') {
+            pf(src, n, "%s", abs);
+            pf(dst, n, "%s%s", to[k], abs + m);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int copy_file(const char *src, const char *dst)
+{
+    size_t len;
+    char *buf = repro_read_file(src, &len);
+    if (!buf) return -1;
+    int rc = repro_mkparents(dst) == 0 ? repro_write_atomic(dst, buf, len) : -1;
+    free(buf);
+    return rc;
+}
+
+/* Carry the working tree T's finished stages over to the worktree S: each run record with the
+ * outputs it lists.  The worktree's own `repro stage` then judges each by content hashes (script,
+ * Lua files, data files, parameters, engine): a stage whose inputs are identical in both
+ * revisions prints "cached" and is not run again; any other re-runs as usual.  Best effort: a
+ * stage whose files cannot be mapped or copied is left out (it re-runs). */
+static void reuse_stages(const side *t, const side *s, const char *log)
+{
+    char dir[PATHN + 16];
+    pf(dir, sizeof dir, "%s/stages", t->bdir);
+    DIR *d = opendir(dir);
+    if (!d) return;
+    size_t reused = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char rec[2 * PATHN], dst[2 * PATHN], src[2 * PATHN];
+        pf(rec, sizeof rec, "%s/%s/results.json", dir, e->d_name);
+        json_t *r = json_load_file(rec, 0, NULL);
+        if (!r) continue;
+        const char *file;
+        json_t *h;
+        int good = 1;
+        json_object_foreach(json_object_get(r, "outputs"), file, h)
+        {
+            if (map_output(file, t, s, src, dst, sizeof dst) != 0 || copy_file(src, dst) != 0) {
+                good = 0;
+                break;
+            }
+        }
+        pf(dst, sizeof dst, "%s/stages/%s/results.json", s->bdir, e->d_name);
+        if (good && copy_file(rec, dst) == 0) reused++;
+        json_decref(r);
+    }
+    closedir(d);
+    FILE *f = fopen(log, "a");
+    if (f) {
+        fprintf(f, "repro diff: offered %zu finished stage(s) of %s to %s\n", reused, t->bdir,
+                s->label);
+        fclose(f);
     }
 }
 
@@ -858,6 +933,9 @@ int repro_cmd_diff(int argc, char **argv)
             char tree_bdir[PATHN];
             absolute(o.build_dir, tree_bdir, sizeof tree_bdir);
             reuse_engine(&sd[k], tree_bdir, log);
+            side tree;
+            setup_tree_side(&tree, &o);
+            reuse_stages(&tree, &sd[k], log);
             if (build(&sd[k], log) != 0) goto done;
         }
     }

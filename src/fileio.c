@@ -198,3 +198,16 @@ char *repro_read_file(const char *path, size_t *len)
     if (len) *len = n;
     return buf;
 }
+
+const char *repro_relpath(const char *path, char *buf, size_t n)
+{
+    char cwd[4096];
+    size_t k;
+    if (path[0] == '/' && getcwd(cwd, sizeof cwd) && (k = strlen(cwd)) > 1 &&
+        strncmp(path, cwd, k) == 0 && path[k] == '/' && path[k + 1]) {
+        snprintf(buf, n, "%s", path + k + 1);
+        return buf;
+    }
+    snprintf(buf, n, "%s", path);
+    return buf;
+}

@@ -36,4 +36,8 @@ int repro_write_atomic(const char *path, const void *buf, size_t n);
  * Returns NULL (with repro_err set) when it cannot be read. */
 char *repro_read_file(const char *path, size_t *len);
 
+/* PATH as the run records it: relative to the current folder when it lies inside it (so records
+ * stay valid in another checkout of the project), else unchanged.  Written into BUF. */
+const char *repro_relpath(const char *path, char *buf, size_t n);
+
 #endif

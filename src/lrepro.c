@@ -3,6 +3,7 @@
 #include "lrepro.h"
 
 #include "err.h"
+#include "fileio.h"
 #include "hash.h"
 #include "progress.h"
 #include "results.h"
@@ -330,16 +331,40 @@ void lrepro_note_seed(lua_Integer seed) { repro_results_seed((long long)seed); }
 
 void lrepro_note_input(const char *file)
 {
-    char h[REPRO_HASH_HEX];
+    char h[REPRO_HASH_HEX], rel[4096];
     if (repro_hash_file(file, h) != 0) snprintf(h, sizeof h, "unreadable");
-    repro_results_input(file, h);
+    repro_results_input(repro_relpath(file, rel, sizeof rel), h);
 }
 
 void lrepro_note_output(const char *file)
 {
-    char h[REPRO_HASH_HEX];
+    char h[REPRO_HASH_HEX], rel[4096];
     if (repro_hash_file(file, h) != 0) snprintf(h, sizeof h, "unreadable");
-    repro_results_output(file, h);
+    repro_results_output(repro_relpath(file, rel, sizeof rel), h);
+}
+
+/* repro.input(path): declare a file the script reads by itself (io.open): it joins the stage's
+ * cache key, so editing it re-runs the stage.  The file must exist. */
+static int l_input(lua_State *L)
+{
+    const char *file = luaL_checkstring(L, 1);
+    FILE *f = fopen(file, "rb");
+    if (!f) return luaL_error(L, "repro.input: cannot read '%s'", file);
+    fclose(f);
+    lrepro_note_input(file);
+    return 0;
+}
+
+/* repro.output(path): declare a file the script wrote by itself: it is checked (and carried over
+ * by repro diff) like the engine's own outputs.  The file must exist. */
+static int l_output(lua_State *L)
+{
+    const char *file = luaL_checkstring(L, 1);
+    FILE *f = fopen(file, "rb");
+    if (!f) return luaL_error(L, "repro.output: '%s' does not exist (write it first)", file);
+    fclose(f);
+    lrepro_note_output(file);
+    return 0;
 }
 
 /* repro.progress(label, done, total [, text]): a status line on a terminal, nothing otherwise. */
@@ -567,6 +592,7 @@ void lrepro_open_core(lua_State *L)
     static const luaL_Reg fns[] = {{"check", l_check},       {"value", l_value},
                                    {"params", l_params},     {"gaussian", l_gaussian},
                                    {"where", l_where},       {"progress", l_progress},
+                                   {"input", l_input},       {"output", l_output},
                                    {NULL, NULL}};
     luaL_setfuncs(L, fns, 0); /* repro */
     lua_pushstring(L, lrepro_ctx()->stage);

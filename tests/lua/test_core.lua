@@ -93,4 +93,17 @@ local sum, n = 0, 20000
 for _ = 1, n do sum = sum + repro.gaussian() end
 T.ok("gaussian mean near 0", math.abs(sum / n) < 4 / math.sqrt(n))
 
+-- Declared inputs and outputs ---------------------------------------------------------------------
+T.errors("repro.input of a missing file", function() repro.input("/nonexistent/data.csv") end,
+         "repro.input: cannot read '/nonexistent/data.csv'")
+T.errors("repro.output of a file not written", function() repro.output(repro.outdir .. "/none.csv") end,
+         "does not exist (write it first)")
+do
+  local path = repro.outdir .. "/mine.csv"
+  local f = assert(io.open(path, "w")); f:write("x,y\n1,2\n"); f:close()
+  repro.output(path)
+  repro.input(path)
+  T.ok("declaring existing files works", true)
+end
+
 T.done()

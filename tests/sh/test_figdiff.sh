@@ -136,6 +136,9 @@ function M.save(fig)
         height_in = 2.2, png_dpi = 150, title = M.null, panels = fig.panels}, out)
   write(dir .. "/" .. fig.figure .. ".json", table.concat(out) .. "\n")
   write(dir .. "/" .. fig.figure .. ".png", png(W * ncol, H, px))
+  -- Declared like the plot module's outputs: checked by the stage cache, carried over by diff.
+  require("repro").output(dir .. "/" .. fig.figure .. ".json")
+  require("repro").output(dir .. "/" .. fig.figure .. ".png")
 end
 return M
 LUA
@@ -321,6 +324,8 @@ ok "HEAD against an edited working tree: exit 1" '[ $rc = 1 ]'
 ok "... B is the working tree" 'grep -q "^B: working tree$" "$tmp/dwt"'
 ok "... wave.amp 1.5 -> 2 (+33.3%)" 'grep -qE "^  wave\.amp +1\.5 +-> 2 +\+0\.5 \(\+33\.3%\)" "$tmp/dwt"'
 ok "... the working tree was built in place" '[ -s build/results.json ] && [ -s figures/wave.json ]'
+ok "... side A reused the working tree's unchanged stage (flat cached) and re-ran wave" \
+   'grep -q "^flat  *cached$" "$out/build-a.log" && grep -q "^wave  *re-run because pipeline/wave.lua changed" "$out/build-a.log"'
 "$repro" diff HEAD . --no-build --out "$out" >"$tmp/dnb" 2>"$tmp/enb"; rc=$?
 ok "--no-build compares the working tree's existing outputs" \
    '[ $rc = 1 ] && ! grep -q "building B" "$tmp/enb" && grep -q "wave\.amp" "$tmp/dnb"'
@@ -331,7 +336,6 @@ ok "a figure missing on side B is reported as removed" \
    '[ $rc = 1 ] && grep -q "^flat  *removed  *-  *removed$" "$tmp/dwt"'
 
 # --- make figdiff ---------------------------------------------------------------------------------
-rm -rf build/stages/flat # (the test's figure writer does not record its outputs for the cache)
 out=$(make --no-print-directory figdiff BASE="$c1" 2>&1); rc=$?
 ok "make figdiff BASE=REV: a change is reported, not a failure" \
    '[ $rc = 0 ] && grep -q "^wave  *changed" <<<"$out" && grep -q "^flat  *same" <<<"$out"'
