@@ -15,6 +15,10 @@ export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
 export TZ := UTC
 REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unversioned)$(shell test -n "$$(git status --porcelain -- src lua pipeline paper Makefile 2>/dev/null)" && echo +modified)
+# SOURCE_URL: where a script's project path is appended for the caption hyperlinks; derived from
+# the git remote "origin" (GitHub/GitLab style .../blob/COMMIT/PREFIX), empty without a remote.
+ORIGIN_URL := $(shell git remote get-url origin 2>/dev/null | sed -E 's#^git@([^:]+):#https://\1/#; s#^ssh://git@#https://#; s#\.git$$##')
+SOURCE_URL ?= $(if $(ORIGIN_URL),$(ORIGIN_URL)/blob/$(shell git rev-parse HEAD)/$(shell git rev-parse --show-prefix 2>/dev/null))
 
 # B: the build folder (helpers may build elsewhere: make B=/tmp/b).
 B ?= build
@@ -86,7 +90,7 @@ $(STAGE_TARGETS): stage-%: $(B)/repro clean-tmp
 
 # Rewritten only when its content changes, so LaTeX re-runs only when a number or figure did.
 $(B)/values.tex: $(STAGE_TARGETS) $(B)/repro
-	@$(B)/repro collect --json $(B)/results.json --tex $@ --rev '$(REV)' $(RECORDS)
+	@$(B)/repro collect --json $(B)/results.json --tex $@ --rev '$(REV)' --source-url '$(SOURCE_URL)' $(RECORDS)
 
 figures: $(B)/config.mk
 	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/values.tex

@@ -15,7 +15,8 @@
 static const char usage[] =
     "usage: repro run SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR]\n"
     "       repro stage SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR] [--force]\n"
-    "       repro collect --json OUT.json --tex OUT.tex [--rev REV] RECORD.json ...\n"
+    "       repro collect --json OUT.json --tex OUT.tex [--rev REV] [--source-url URL]\n"
+    "                     RECORD.json ...\n"
     "       repro diff [REV_A [REV_B]] [--atol X] [--rtol X] [--pixel-tol N] [--out DIR] ...\n"
     "       repro --help | --version\n"
     "\n"
@@ -99,7 +100,7 @@ static int cmd_run(int argc, char **argv, int staged)
 
 static int cmd_collect(int argc, char **argv)
 {
-    const char *json = NULL, *tex = NULL, *rev = NULL;
+    const char *json = NULL, *tex = NULL, *rev = NULL, *url = NULL;
     const char **recs = calloc((size_t)argc + 1, sizeof *recs);
     size_t n = 0;
     if (!recs) return 2;
@@ -107,10 +108,11 @@ static int cmd_collect(int argc, char **argv)
         if (i + 1 < argc && strcmp(argv[i], "--json") == 0) json = argv[++i];
         else if (i + 1 < argc && strcmp(argv[i], "--tex") == 0) tex = argv[++i];
         else if (i + 1 < argc && strcmp(argv[i], "--rev") == 0) rev = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--source-url") == 0) url = argv[++i];
         else recs[n++] = argv[i];
     }
     int rc = 0;
-    if (repro_results_collect(recs, n, json, tex, rev, repro_version_line()) != 0) {
+    if (repro_results_collect(recs, n, json, tex, rev, repro_version_line(), url) != 0) {
         fprintf(stderr, "repro collect: %s\n", repro_errmsg());
         rc = 1;
     }

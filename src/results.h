@@ -30,9 +30,12 @@ size_t repro_results_seeds(long long *out, size_t max);
 int repro_results_write(const char *path);
 
 /* Gather the records RECORDS[0..n-1] into OUT_JSON and OUT_TEX (either may be NULL).  REV is the
- * source revision shown in captions, VERSIONS the engine's version line (title page).  Returns 0, or -1 with repro_err() set. */
+ * source revision shown in captions, VERSIONS the engine's version line (title page),
+ * SOURCE_URL (may be NULL or "") the web address that a script's project path is appended to for
+ * the caption hyperlinks.  Returns 0, or -1 with repro_err() set. */
 int repro_results_collect(const char *const *records, size_t n, const char *out_json,
-                          const char *out_tex, const char *rev, const char *versions);
+                          const char *out_tex, const char *rev, const char *versions,
+                          const char *source_url);
 
 /* Format V with the printf format FMT (default "%.4g") as LaTeX math: 1.5e-07 -> 1.5\times
  * 10^{-7}.  Writes into BUF. */

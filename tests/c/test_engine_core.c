@@ -121,7 +121,7 @@ static void test_results(const char *dir)
     CHECK(repro_results_write(rec) == 0, "record written");
     repro_results_end();
     const char *recs[1] = {rec};
-    CHECK(repro_results_collect(recs, 1, js, tex, "abc", "v1") == 0, "collect succeeds");
+    CHECK(repro_results_collect(recs, 1, js, tex, "abc", "v1", "https://example.org/r/blob/abc/") == 0, "collect succeeds");
     char *t = repro_read_file(tex, NULL);
     CHECK(t && strstr(t, "\\reproval{st.cost}{2.50}{pipeline/st.lua:3}"), "value macro");
     CHECK(t && strstr(t, "\\reprocheck{st.err}{3\\times 10^{-12}}{\\leq 10^{-10}}{pass}"),
@@ -129,9 +129,18 @@ static void test_results(const char *dir)
     CHECK(t && strstr(t, "{FAIL}"), "failed check marked");
     CHECK(t && strstr(t, "\\reprostage{st}{pipeline/st.lua}{7}") && strstr(t, "{st.seed=7}"),
           "stage line with seeds and overrides");
+    CHECK(t && strstr(t, "\\reprosourceurl{https://example.org/r/blob/abc/}\n"), "source URL line");
     free(t);
+    CHECK(repro_results_collect(recs, 1, NULL, tex, "abc", "v1", "https://h/x#L1?a=50%") == 0,
+          "collect with a URL holding # and %");
+    t = repro_read_file(tex, NULL);
+    CHECK(t && strstr(t, "\\reprosourceurl{https://h/x\\#L1?a=50\\%}"), "# and % escaped for TeX");
+    free(t);
+    CHECK(repro_results_collect(recs, 1, NULL, tex, "abc", "v1", "https://h/a b") != 0 &&
+              strstr(repro_errmsg(), "--source-url"),
+          "a URL with a space refused, naming the option");
     const char *two[2] = {rec, rec};
-    CHECK(repro_results_collect(two, 2, NULL, NULL, "abc", "v1") != 0 &&
+    CHECK(repro_results_collect(two, 2, NULL, NULL, "abc", "v1", NULL) != 0 &&
               strstr(repro_errmsg(), "recorded twice"),
           "the same name from two records refused");
 }
