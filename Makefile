@@ -156,8 +156,11 @@ test: $(B)/config.mk
 	    $(CTESTS:%=$(B)/tests/%) $(CTESTS:%=$(B)/asan/tests/%)
 	@B=$(B) bash tests/run.sh
 
+# BENCH=paper: only the make-paper timings; BENCH=train: only the training benchmark.
+BENCH ?= all
 bench: $(B)/repro
-	@B=$(B) bash bench/run.sh
+	@if [ "$(BENCH)" != train ]; then B=$(B) bash bench/paper.sh; fi
+	@if [ "$(BENCH)" != paper ]; then B=$(B) bash bench/run.sh; fi
 
 clean:
 	rm -rf build figures

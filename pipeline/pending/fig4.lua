@@ -1,0 +1,91 @@
+-- Figure 4: trained networks on five points.  Top row: three single-task networks from different
+-- random initialisations; bottom row: output 1 of three two-task networks whose second task has
+-- standard Gaussian labels.  The five labels are chosen so that the slope changes at x_2 and x_3
+-- have the same sign (Theorem 3.1's condition holds on interval 2): the single-task problem then
+-- has many optimal interpolants, while the two-task problem (with probability one) has only f_D.
+-- Every network is trained by Adam with weight decay and then polished: the output weights solved
+-- as a group lasso to a tiny duality gap, and the dual certificate checked over all neurons.
+local repro = require "repro"
+local U = repro.univariate
+local curves = require "curves"
+
+local P = repro.params{K = 20, lambda = 1e-5, steps = 30000, lr = 1e-2, lr_min = 1e-4,
+                       seed = 1, task_seed = 11, tol_interp = 1e-3, tol_cost = 1e-3,
+                       distinct = 0.05}
+
+local x = {0, 1, 2, 3, 4}
+local y = {1.0, 0.0, 0.3, 1.5, 1.0}
+local single = repro.dataset{x = x, y = y}
+local fD = U.connect_the_dots(single)
+local bad = U.nonunique(single)
+repro.check("nonunique_interval", #bad, {ge = 1, fmt = "%.0f"})
+repro.value("interval", bad[1], {fmt = "%.0f"})
+local lo, hi = curves.range(y)
+local range = hi - lo
+local Rstar = fD:cost()
+repro.value("Rstar", Rstar, {fmt = "%.4f"})
+
+-- A second task with standard Gaussian labels (one draw per network, from its own seed).
+math.randomseed(P.task_seed)
+local function two_task()
+  local rows = {}
+  for i = 1, #x do rows[i] = {y[i], repro.gaussian()} end
+  return repro.dataset{x = x, y = rows}
+end
+
+local function train(ds, seed)
+  local net = repro.net{d = 1, T = ds.T, K = P.K, skip = true, seed = seed}
+  local adam = net:train(ds, {lambda = P.lambda, optimizer = "adam", steps = P.steps, lr = P.lr,
+                              schedule = "cosine", lr_min = P.lr_min})
+  local polish = net:train(ds, {lambda = P.lambda, optimizer = "polish"})
+  return net, adam, polish
+end
+
+local xs = curves.grid(x[1], x[#x], 401, x)
+local top, bottom, worst_cert, worst_gap = {}, {}, 0, 0
+for k = 1, 3 do
+  local net, _, pol = train(single, P.seed + k - 1)
+  top[k] = net
+  worst_cert = math.max(worst_cert, pol.certificate)
+  worst_gap = math.max(worst_gap, pol.gap)
+  repro.check("single" .. k .. "_interp", curves.interp_error(net, single) / range,
+              {le = P.tol_interp, fmt = "%.1e"})
+  repro.check("single" .. k .. "_cost", math.abs(net:cost() - Rstar) / Rstar,
+              {le = P.tol_cost, fmt = "%.1e"})
+end
+for k = 1, 3 do
+  local ds = two_task()
+  local net, _, pol = train(ds, P.seed + 10 + k)
+  bottom[k] = net
+  worst_cert = math.max(worst_cert, pol.certificate)
+  worst_gap = math.max(worst_gap, pol.gap)
+  -- Output 1 against connect-the-dots of task 1 on [x_1, x_N].
+  local dev = 0
+  for _, xv in ipairs(xs) do dev = math.max(dev, math.abs(net(xv)[1] - fD(xv)[1])) end
+  repro.check("multi" .. k .. "_fD", dev / range, {le = P.tol_interp, fmt = "%.1e"})
+end
+-- The single-task networks are different functions: the largest pairwise sup-distance.
+local spread = 0
+for a = 1, 3 do
+  for b = a + 1, 3 do spread = math.max(spread, curves.maxdiff(top[a], top[b], xs)) end
+end
+repro.check("single_distinct", spread / range, {ge = P.distinct, fmt = "%.3f"})
+repro.check("certificate", worst_cert, {le = 1 + 1e-3, fmt = "%.4f"})
+repro.value("gap", worst_gap, {fmt = "%.1e"})
+repro.value("K", P.K, {fmt = "%.0f"})
+repro.value("lambda", P.lambda, {fmt = "%.0e"})
+repro.value("steps", P.steps, {fmt = "%.0f"})
+
+local fig = repro.figure{name = "fig4", width = 6.4, height = 3.6, rows = 2, cols = 3, seed = P.seed}
+local xp = curves.grid(-0.5, 4.5, 401, x)
+for k = 1, 3 do
+  for row, item in ipairs{{top[k], "single task, init " .. k}, {bottom[k], "two tasks, init " .. k}} do
+    local ax = fig:panel(row, k, {title = item[2], xlim = {-0.5, 4.5}, ylim = {lo - 0.6, hi + 0.6},
+                                  xlabel = row == 2 and "$x$" or nil,
+                                  ylabel = k == 1 and "$f_1(x)$" or nil})
+    ax:line(xp, curves.sample(fD, xp), {color = "gray", width = 0.8, dash = {3, 2}})
+    ax:line(xp, curves.sample(item[1], xp), {color = "C0", width = 1.5})
+    ax:points(x, y, {color = "red", size = 3})
+  end
+end
+fig:save()
