@@ -214,7 +214,9 @@ const char *repro_results_latex_number(double v, const char *fmt, char *buf, siz
     }
     *e = '\0';
     int ex = atoi(e + 1);
-    if (strcmp(body, "1") == 0)
+    if (v == 0) /* "0.0e+00" reads better as a plain zero */
+        snprintf(buf, n, "0");
+    else if (strcmp(body, "1") == 0)
         snprintf(buf, n, "%s10^{%d}", minus, ex);
     else
         snprintf(buf, n, "%s%s\\times 10^{%d}", minus, body, ex);

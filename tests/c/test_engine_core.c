@@ -92,6 +92,10 @@ static void test_latex_numbers(void)
     CHECK(strcmp(repro_results_latex_number(-3e5, "%.1e", b, sizeof b), "-3.0\\times 10^{5}") == 0,
           "negative mantissa, positive exponent");
     CHECK(strcmp(repro_results_latex_number(NAN, NULL, b, sizeof b), "\\mathrm{NaN}") == 0, "NaN");
+    CHECK(strcmp(repro_results_latex_number(0.0, "%.1e", b, sizeof b), "0") == 0,
+          "an exact zero in e-format is printed as 0");
+    CHECK(strcmp(repro_results_latex_number(-0.0, "%.1e", b, sizeof b), "0") == 0,
+          "negative zero in e-format is printed as 0");
 }
 
 static void test_results(const char *dir)

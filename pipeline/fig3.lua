@@ -57,15 +57,16 @@ ax:line(xs, ys, {color = "C0", width = 1.8, label = "three knots"})
 ax:line({kx[1], kx[3]}, {ky[1], ky[1] + b[1] * 1}, {color = "gray", width = 1.0, dash = {3, 2},
                                                     label = "$\\tilde x$ removed"})
 local labels = {
-  string.format("$a$ = %.2f", s[1]),
-  string.format("$b+\\delta$ = %.2f", s[2]),
-  string.format("$b-\\tau\\delta/(1-\\tau)$ = %.2f", s[3]),
-  string.format("$c$ = %.2f", s[4]),
+  string.format("$a$ = $%.2f$", s[1]),
+  string.format("$b+\\delta$ = $%.2f$", s[2]),
+  string.format("$b-\\tau\\delta/(1-\\tau)$ = $%.2f$", s[3]),
+  string.format("$c$ = $%.2f$", s[4]),
 }
 local mids = {(xl + kx[1]) / 2, (kx[1] + kx[2]) / 2, (kx[2] + kx[3]) / 2, (kx[3] + xr) / 2}
 for k = 1, 4 do
   local yk = (ys[k] + ys[k + 1]) / 2
-  ax:text(mids[k], yk + 0.08, labels[k], {anchor = "s", size = 8})
+  -- Above the segment, on the side away from it: up-left of a rising piece, up-right of a falling one.
+  ax:text(mids[k], yk + 0.06, labels[k], {anchor = s[k] > 0 and "se" or "sw", size = 8})
 end
 local names = {"$\\tilde x_1$", "$\\tilde x$", "$\\tilde x_2$"}
 for k = 1, 3 do

@@ -67,8 +67,14 @@ repro.check("distinct", curves.maxdiff(fD, sparse, xs), {ge = 0.05, fmt = "%.3f"
 
 -- The figure: left the sparse solution, right connect-the-dots.
 local fig = repro.figure{name = "fig1", width = 6.4, height = 2.4, rows = 1, cols = 2}
+-- Shared y-limits that show both curves whole (the sparse one dips below the data).
 local lo, hi = curves.range(ds.y)
-local yl = {lo - 0.4, hi + 0.4}
+for _, sp in ipairs{sparse, fD} do
+  local l, h = curves.range(curves.sample(sp, xs))
+  lo, hi = math.min(lo, l), math.max(hi, h)
+end
+local pad = 0.08 * (hi - lo)
+local yl = {lo - pad, hi + pad}
 for c, item in ipairs{{sparse, "a knot between data points"}, {fD, "connect-the-dots $f_D$"}} do
   local ax = fig:panel(1, c, {title = item[2], xlabel = "$x$", ylabel = c == 1 and "$f(x)$" or nil,
                               xlim = {-0.5, 5.5}, ylim = yl})

@@ -33,8 +33,10 @@ local pieces = {{-0.6, x[1]}, {x[1], xt}, {xt, x[2]}, {x[2], x[3]}, {x[3], 3.6}}
 for _, p in ipairs(pieces) do
   local m = (p[1] + p[2]) / 2
   local slope = (g(p[2])[1] - g(p[1])[1]) / (p[2] - p[1])
-  ax:text(m, g(m)[1] + 0.12, string.format("%.2f", slope), {anchor = "s", size = 8})
+  ax:text(m, g(m)[1] + 0.08, string.format("$%.2f$", slope), {anchor = slope > 0 and "se" or "sw", size = 8})
 end
-ax:text(xt, g(xt)[1] - 0.12, "$\\tilde x$", {anchor = "n", size = 9})
+-- The extra knot of g, marked on the axis below it.
+ax:vline(xt, {color = "gray", dash = {2, 2}})
+ax:text(xt, -0.5, "$\\tilde x$", {anchor = "w", size = 9})
 ax:legend{pos = "nw"}
 fig:save()
