@@ -42,3 +42,10 @@ for script in pipeline/*.lua; do
     ok "$name: $(basename "$f") identical under ASan" "cmp -s $f $tmp/asan/$name/fig/$(basename "$f")"
   done
 done
+
+# The README's runnable example stays runnable.
+awk '/^A runnable example/{f=1} f&&/^```lua/{g=1;next} g&&/^```/{exit} g' README.md > "$tmp/example.lua"
+ok "README example extracted" "[ -s $tmp/example.lua ]"
+case "$B" in /*) bin=$B/repro ;; *) bin=$src/$B/repro ;; esac
+(cd "$tmp" && "$bin" run example.lua --out "$tmp/ex" --figures "$tmp/exfig" >/dev/null 2>&1)
+ok "README example runs and draws its figure" "[ -s $tmp/exfig/example.pdf ] && [ -s $tmp/exfig/example.png ]"
