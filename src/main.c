@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -34,7 +35,8 @@ static const char usage[] =
     "Environment: SOURCE_DATE_EPOCH fixes the dates written into figures;\n"
     "REPRO_PROGRESS=0 hides progress lines; REPRO_LUA names the Lua library folder.\n";
 
-/* The project's lua/ folder: $REPRO_LUA, else <folder of the binary>/../lua. */
+/* The project's lua/ folder: $REPRO_LUA, else the first lua/ folder found going up from the
+ * binary's folder (build/repro, build/asan/repro and build/verify/repro all find the project's). */
 static const char *libdir(char *buf, size_t n)
 {
     const char *e = getenv("REPRO_LUA");
@@ -43,12 +45,15 @@ static const char *libdir(char *buf, size_t n)
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (k <= 0) return "lua";
     exe[k] = '\0';
-    char *s = strrchr(exe, '/');
-    if (s) *s = '\0';
-    s = strrchr(exe, '/');
-    if (s) *s = '\0';
-    snprintf(buf, n, "%s/lua", exe);
-    return buf;
+    for (int up = 0; up < 5; up++) {
+        char *s = strrchr(exe, '/');
+        if (!s || s == exe) break;
+        *s = '\0';
+        struct stat st;
+        snprintf(buf, n, "%s/lua", exe);
+        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) return buf;
+    }
+    return "lua";
 }
 
 static int cmd_run(int argc, char **argv, int staged)
