@@ -1,0 +1,559 @@
+/* convex: group lasso by FISTA on the projected problem, and the residual-correlation
+ * certificate (see convex.h for the contracts). */
+#include "convex.h"
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "err.h"
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static int finite_matrix(const gsl_matrix *M)
+{
+    for (size_t i = 0; i < M->size1; i++)
+        for (size_t j = 0; j < M->size2; j++)
+            if (!isfinite(gsl_matrix_get(M, i, j))) return 0;
+    return 1;
+}
+
+static double frob2(const gsl_matrix *M)
+{
+    double s = 0;
+    for (size_t i = 0; i < M->size1; i++)
+        for (size_t j = 0; j < M->size2; j++) s += gsl_matrix_get(M, i, j) * gsl_matrix_get(M, i, j);
+    return s;
+}
+
+static double row_norm(const gsl_matrix *M, size_t k)
+{
+    gsl_vector_const_view r = gsl_matrix_const_row(M, k);
+    return gsl_blas_dnrm2(&r.vector);
+}
+
+static double group_norm(const gsl_matrix *V)
+{
+    double s = 0;
+    for (size_t k = 0; k < V->size1; k++) s += row_norm(V, k);
+    return s;
+}
+
+/* ---- the free columns [1 Xs]: an orthonormal basis by modified Gram-Schmidt ---------------- */
+
+/* Q (N x r, first r columns of an N x m matrix) spans the columns of A = [1 Xs] (m = 1 + p);
+ * Rf (m x m) holds the triangular factor of the kept columns: A[:, col[j]] = sum_{i<=j} Q_i Rf_ij.
+ * A column whose remainder after projection is <= 1e-10 of its norm is dropped (rank
+ * deficiency: its coefficient is set to zero in the least-squares fit). */
+typedef struct {
+    gsl_matrix *Q, *Rf;
+    size_t *col;
+    size_t r, m;
+} free_basis;
+
+static void basis_free(free_basis *fb)
+{
+    gsl_matrix_free(fb->Q);
+    gsl_matrix_free(fb->Rf);
+    free(fb->col);
+}
+
+static int basis_build(const gsl_matrix *Xs, size_t N, free_basis *fb)
+{
+    size_t m = 1 + (Xs ? Xs->size2 : 0);
+    fb->m = m;
+    fb->r = 0;
+    fb->Q = gsl_matrix_alloc(N, m);
+    fb->Rf = gsl_matrix_calloc(m, m);
+    fb->col = malloc(m * sizeof *fb->col);
+    gsl_vector *a = gsl_vector_alloc(N);
+    if (!fb->Q || !fb->Rf || !fb->col || !a) {
+        gsl_vector_free(a);
+        return repro_err("glasso: out of memory for the free-column basis (N = %zu, %zu columns)",
+                         N, m);
+    }
+    for (size_t j = 0; j < m; j++) {
+        if (j == 0)
+            gsl_vector_set_all(a, 1.0);
+        else {
+            gsl_vector_const_view xc = gsl_matrix_const_column(Xs, j - 1);
+            gsl_vector_memcpy(a, &xc.vector);
+        }
+        double norm0 = gsl_blas_dnrm2(a);
+        for (size_t i = 0; i < fb->r; i++) gsl_matrix_set(fb->Rf, i, fb->r, 0.0);
+        for (int pass = 0; pass < 2; pass++) /* twice is enough (re-orthogonalisation) */
+            for (size_t i = 0; i < fb->r; i++) {
+                gsl_vector_view q = gsl_matrix_column(fb->Q, i);
+                double h;
+                gsl_blas_ddot(&q.vector, a, &h);
+                gsl_blas_daxpy(-h, &q.vector, a);
+                gsl_matrix_set(fb->Rf, i, fb->r, gsl_matrix_get(fb->Rf, i, fb->r) + h);
+            }
+        double nrm = gsl_blas_dnrm2(a);
+        if (norm0 > 0 && nrm > 1e-10 * norm0) {
+            gsl_vector_scale(a, 1.0 / nrm);
+            gsl_matrix_set_col(fb->Q, fb->r, a);
+            gsl_matrix_set(fb->Rf, fb->r, fb->r, nrm);
+            fb->col[fb->r++] = j;
+        }
+    }
+    gsl_vector_free(a);
+    return 0;
+}
+
+/* M <- (I - Q Q^T) M, TMP is r x M->size2. */
+static void project_out(const free_basis *fb, gsl_matrix *M, gsl_matrix *tmp)
+{
+    gsl_matrix_const_view Q = gsl_matrix_const_submatrix(fb->Q, 0, 0, fb->Q->size1, fb->r);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Q.matrix, M, 0.0, tmp);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, &Q.matrix, tmp, 1.0, M);
+}
+
+/* Least squares of M (N x T) on [1 Xs]: c (T) and U (p x T, rows of dropped columns zero). */
+static int fit_free(const free_basis *fb, const gsl_matrix *M, gsl_matrix *U, gsl_vector *c)
+{
+    size_t r = fb->r, T = M->size2;
+    gsl_matrix *coef = gsl_matrix_alloc(r, T);
+    if (!coef) return repro_err("glasso: out of memory");
+    gsl_matrix_const_view Q = gsl_matrix_const_submatrix(fb->Q, 0, 0, fb->Q->size1, r);
+    gsl_matrix_const_view Rr = gsl_matrix_const_submatrix(fb->Rf, 0, 0, r, r);
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Q.matrix, M, 0.0, coef);
+    gsl_blas_dtrsm(CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, 1.0, &Rr.matrix, coef);
+    if (U) gsl_matrix_set_zero(U);
+    for (size_t i = 0; i < r; i++) {
+        gsl_vector_view row = gsl_matrix_row(coef, i);
+        if (fb->col[i] == 0)
+            gsl_vector_memcpy(c, &row.vector);
+        else
+            gsl_matrix_set_row(U, fb->col[i] - 1, &row.vector);
+    }
+    gsl_matrix_free(coef);
+    return 0;
+}
+
+/* ---- the projected group lasso -------------------------------------------------------------- */
+
+/* Workspace of one solve: A = P Phi (N x K) and its transpose At (rows a_k contiguous),
+ * B = P Y, the residual R = B - A V, nrm2[k] = ||a_k||^2, scratch g and dv (T), C (K x T). */
+typedef struct {
+    gsl_matrix *A, *At, *B, *R, *C;
+    gsl_vector *g, *dv;
+    double *nrm2;
+    double a, lambda; /* a = 1/(N T) */
+} glasso_work;
+
+static void work_free(glasso_work *w)
+{
+    gsl_matrix *m[] = {w->A, w->At, w->B, w->R, w->C};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) gsl_matrix_free(m[i]);
+    gsl_vector_free(w->g);
+    gsl_vector_free(w->dv);
+    free(w->nrm2);
+}
+
+/* R <- B - A V */
+static void residual(const glasso_work *w, const gsl_matrix *V, gsl_matrix *R)
+{
+    gsl_matrix_memcpy(R, w->B);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, w->A, V, 1.0, R);
+}
+
+static double objective(const glasso_work *w, const gsl_matrix *R, const gsl_matrix *V)
+{
+    return w->a * frob2(R) + w->lambda * group_norm(V);
+}
+
+/* Duality gap at V with residual R (C = A^T R is computed into w->C).  Dual point
+ * Theta = -s 2a R with s the best scale on [0, lambda / max_k ||2a c_k||]; the gap is
+ *   a (1 - s)^2 ||R||^2 + sum_k (lambda ||v_k|| - 2 a s <c_k, v_k>),
+ * each term >= 0 by the choice of s (rounding aside; the result is clamped at 0). */
+static double duality_gap(glasso_work *w, const gsl_matrix *R, const gsl_matrix *V)
+{
+    gsl_matrix *C = w->C;
+    gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, R, 0.0, C);
+    double cmax = 0, cv = 0;
+    for (size_t k = 0; k < C->size1; k++) {
+        gsl_vector_const_view ck = gsl_matrix_const_row(C, k), vk = gsl_matrix_const_row(V, k);
+        double d;
+        gsl_blas_ddot(&ck.vector, &vk.vector, &d);
+        cv += d;
+        cmax = fmax(cmax, gsl_blas_dnrm2(&ck.vector));
+    }
+    double rr = frob2(R), a = w->a;
+    double smax = cmax > 0 ? w->lambda / (2 * a * cmax) : HUGE_VAL;
+    double s = rr > 0 ? 1 + cv / rr : 0;
+    s = fmin(fmax(s, 0), smax);
+    double gap = a * (1 - s) * (1 - s) * rr;
+    for (size_t k = 0; k < C->size1; k++) {
+        gsl_vector_const_view ck = gsl_matrix_const_row(C, k), vk = gsl_matrix_const_row(V, k);
+        double d;
+        gsl_blas_ddot(&ck.vector, &vk.vector, &d);
+        gap += w->lambda * gsl_blas_dnrm2(&vk.vector) - 2 * a * s * d;
+    }
+    return gap > 0 ? gap : 0;
+}
+
+/* Exact minimisation over the group v_k with the others fixed (R kept equal to B - A V):
+ *   g = a_k^T R + ||a_k||^2 v_k,  v_k <- max(0, 1 - lambda / (2a ||g||)) g / ||a_k||^2.
+ * Returns ||a_k||^2 ||change||^2, the squared change of the fit. */
+static double group_update(glasso_work *w, gsl_matrix *V, size_t k)
+{
+    double n2 = w->nrm2[k];
+    gsl_vector_view vk = gsl_matrix_row(V, k);
+    gsl_vector_const_view ak = gsl_matrix_const_row(w->At, k);
+    if (n2 == 0) { /* a zero column: the penalty alone decides */
+        gsl_vector_set_zero(&vk.vector);
+        return 0;
+    }
+    gsl_blas_dgemv(CblasTrans, 1.0, w->R, &ak.vector, 0.0, w->g);
+    gsl_blas_daxpy(n2, &vk.vector, w->g);
+    double ng = gsl_blas_dnrm2(w->g);
+    double shrink = 2 * w->a * ng > w->lambda ? (1 - w->lambda / (2 * w->a * ng)) / n2 : 0;
+    gsl_vector_memcpy(w->dv, w->g); /* dv = new - old */
+    gsl_vector_scale(w->dv, shrink);
+    gsl_vector_sub(w->dv, &vk.vector);
+    double ch = gsl_blas_dnrm2(w->dv);
+    if (ch == 0) return 0;
+    gsl_blas_dger(-1.0, &ak.vector, w->dv, w->R);
+    gsl_vector_add(&vk.vector, w->dv);
+    return n2 * ch * ch;
+}
+
+/* One sweep over all groups (ACTIVE_ONLY: only those with v_k != 0); the summed change. */
+static double sweep(glasso_work *w, gsl_matrix *V, int active_only)
+{
+    double ch = 0;
+    for (size_t k = 0; k < V->size1; k++) {
+        if (active_only) {
+            gsl_vector_const_view vk = gsl_matrix_const_row(V, k);
+            if (gsl_vector_isnull(&vk.vector)) continue;
+        }
+        ch += group_update(w, V, k);
+    }
+    return ch;
+}
+
+/* Block coordinate descent with an active set: a sweep over all groups, then sweeps over the
+ * nonzero groups until their change falls below 1e-4 of the first one (at most 1000), then the
+ * duality gap on a freshly computed residual.  Every sweep counts as one iteration.  Stops when
+ * the gap <= tol * objective, after max_iter sweeps, or when a full sweep changes nothing (a
+ * fixed point in floating point: the gap cannot fall further). */
+static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
+                repro_glasso_report *rep)
+{
+    size_t it = 0;
+    int converged = 0;
+    double gap;
+    for (;;) {
+        residual(w, V, w->R); /* fresh: no drift from the rank-one updates */
+        double F = objective(w, w->R, V);
+        gap = duality_gap(w, w->R, V);
+        if (gap <= tol * fmax(F, 1e-300)) {
+            converged = 1;
+            break;
+        }
+        if (it >= max_iter) break;
+        double full = sweep(w, V, 0);
+        it++;
+        if (full == 0) {
+            residual(w, V, w->R);
+            gap = duality_gap(w, w->R, V);
+            converged = gap <= tol * fmax(objective(w, w->R, V), 1e-300);
+            break;
+        }
+        double first = -1;
+        for (int inner = 0; inner < 1000 && it < max_iter; inner++) {
+            double ch = sweep(w, V, 1);
+            it++;
+            if (first < 0) first = ch;
+            if (ch <= 1e-4 * first) break;
+        }
+    }
+    rep->gap = gap;
+    rep->iterations = it;
+    rep->converged = converged;
+}
+
+static int glasso_check(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
+                        double lambda, double tol, const gsl_matrix *V, const gsl_matrix *U,
+                        const gsl_vector *c)
+{
+    if (!Phi || !Y || !V || !c) return repro_err("glasso: Phi, Y, V and c must be given");
+    size_t N = Phi->size1, K = Phi->size2, T = Y->size2;
+    if (K == 0 || N == 0 || T == 0)
+        return repro_err("glasso: Phi must have at least one row and column, got %zu x %zu", N, K);
+    if (Y->size1 != N)
+        return repro_err("glasso: Y must have %zu rows (as Phi), got %zu", N, Y->size1);
+    if (V->size1 != K || V->size2 != T)
+        return repro_err("glasso: V must be %zu x %zu, got %zu x %zu", K, T, V->size1, V->size2);
+    if (c->size != T) return repro_err("glasso: c must have length %zu, got %zu", T, c->size);
+    if ((Xs == NULL) != (U == NULL)) return repro_err("glasso: Xs and U must be both given or both NULL");
+    if (Xs && Xs->size1 != N)
+        return repro_err("glasso: Xs must have %zu rows (as Phi), got %zu", N, Xs->size1);
+    if (Xs && (U->size1 != Xs->size2 || U->size2 != T))
+        return repro_err("glasso: U must be %zu x %zu, got %zu x %zu", Xs->size2, T, U->size1,
+                         U->size2);
+    if (!(lambda > 0) || !isfinite(lambda))
+        return repro_err("glasso: lambda must be a finite number > 0, got %g", lambda);
+    if (!(tol > 0) || !isfinite(tol))
+        return repro_err("glasso: tol must be a finite number > 0, got %g", tol);
+    if (!finite_matrix(Phi)) return repro_err("glasso: Phi has a non-finite entry");
+    if (!finite_matrix(Y)) return repro_err("glasso: Y has a non-finite entry");
+    if (Xs && !finite_matrix(Xs)) return repro_err("glasso: Xs has a non-finite entry");
+    if (!finite_matrix(V)) return repro_err("glasso: V (the starting point) has a non-finite entry");
+    return 0;
+}
+
+/* Full objective 1/(NT) ||Phi V + Xs U + 1 c^T - Y||^2 + lambda sum ||v_k||; M is N x T scratch. */
+static double full_objective(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
+                             double lambda, const gsl_matrix *V, const gsl_matrix *U,
+                             const gsl_vector *c, gsl_matrix *M)
+{
+    gsl_matrix_memcpy(M, Y);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, Phi, V, 1.0, M);
+    if (Xs) gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, Xs, U, 1.0, M);
+    for (size_t i = 0; i < M->size1; i++) {
+        gsl_vector_view row = gsl_matrix_row(M, i);
+        gsl_blas_daxpy(-1.0, c, &row.vector);
+    }
+    return frob2(M) / ((double)M->size1 * (double)M->size2) + lambda * group_norm(V);
+}
+
+int repro_glasso_solve(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
+                       double lambda, double tol, size_t max_iter, gsl_matrix *V, gsl_matrix *U,
+                       gsl_vector *c, repro_glasso_report *rep)
+{
+    if (glasso_check(Phi, Xs, Y, lambda, tol, V, U, c) != 0) return -1;
+    size_t N = Phi->size1, K = Phi->size2, T = Y->size2;
+    free_basis fb = {0};
+    glasso_work w = {0};
+    gsl_matrix *tmpK = NULL, *tmpT = NULL;
+    repro_glasso_report r = {0};
+    int status = -1;
+    if (basis_build(Xs, N, &fb) != 0) goto done;
+    w.a = 1.0 / ((double)N * (double)T);
+    w.lambda = lambda;
+    w.A = gsl_matrix_alloc(N, K);
+    w.At = gsl_matrix_alloc(K, N);
+    w.B = gsl_matrix_alloc(N, T);
+    w.R = gsl_matrix_alloc(N, T);
+    w.C = gsl_matrix_alloc(K, T);
+    w.g = gsl_vector_alloc(T);
+    w.dv = gsl_vector_alloc(T);
+    w.nrm2 = malloc(K * sizeof *w.nrm2);
+    tmpK = gsl_matrix_alloc(fb.r, K);
+    tmpT = gsl_matrix_alloc(fb.r, T);
+    if (!w.A || !w.At || !w.B || !w.R || !w.C || !w.g || !w.dv || !w.nrm2 || !tmpK || !tmpT) {
+        repro_err("glasso: out of memory (N = %zu, K = %zu, T = %zu)", N, K, T);
+        goto done;
+    }
+    gsl_matrix_memcpy(w.A, Phi);
+    project_out(&fb, w.A, tmpK);
+    gsl_matrix_transpose_memcpy(w.At, w.A);
+    for (size_t k = 0; k < K; k++) {
+        gsl_vector_const_view ak = gsl_matrix_const_row(w.At, k);
+        double nk = gsl_blas_dnrm2(&ak.vector);
+        w.nrm2[k] = nk * nk;
+    }
+    gsl_matrix_memcpy(w.B, Y);
+    project_out(&fb, w.B, tmpT);
+    bcd(&w, tol, max_iter, V, &r);
+    /* the free part: least squares of Y - Phi V on [1 Xs] (w.R is N x T scratch here) */
+    gsl_matrix_memcpy(w.R, Y);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, Phi, V, 1.0, w.R);
+    if (fit_free(&fb, w.R, U, c) != 0) goto done;
+    r.objective = full_objective(Phi, Xs, Y, lambda, V, U, c, w.R);
+    if (rep) *rep = r;
+    status = 0;
+done:
+    basis_free(&fb);
+    work_free(&w);
+    gsl_matrix_free(tmpK);
+    gsl_matrix_free(tmpT);
+    return status;
+}
+
+/* ---- the certificate ---------------------------------------------------------------------- */
+
+typedef struct {
+    double z;
+    size_t i;
+} proj;
+
+static int proj_cmp_desc(const void *pa, const void *pb)
+{
+    const proj *a = pa, *b = pb;
+    if (a->z != b->z) return a->z > b->z ? -1 : 1;
+    return a->i < b->i ? -1 : (a->i > b->i);
+}
+
+typedef struct {
+    const gsl_matrix *X, *R;
+    proj *p;         /* N */
+    double *s1, *s0; /* T */
+    double best, bestb;
+    double *bestw;   /* d */
+    const double *w; /* the current direction (d) */
+} cert_work;
+
+static void cert_take(cert_work *cw, double value, double b)
+{
+    if (value > cw->best) {
+        cw->best = value;
+        cw->bestb = b;
+        for (size_t j = 0; j < cw->X->size2; j++) cw->bestw[j] = cw->w[j];
+    }
+}
+
+static double dot_row(const gsl_matrix *X, size_t i, const double *w)
+{
+    double s = 0;
+    for (size_t j = 0; j < X->size2; j++) s += gsl_matrix_get(X, i, j) * w[j];
+    return s;
+}
+
+/* ||R^T (X w + b)_+|| for every b = -w.x_i, in O(N T) after sorting: with the projections in
+ * decreasing order, the sum over the active points is S1 + b S0 with running sums
+ * S1 = sum R_i u_i, S0 = sum R_i (u = projections centred at the median, for accuracy). */
+static void cert_direction(cert_work *cw)
+{
+    const gsl_matrix *R = cw->R;
+    size_t N = R->size1, T = R->size2;
+    for (size_t i = 0; i < N; i++) {
+        cw->p[i].z = dot_row(cw->X, i, cw->w);
+        cw->p[i].i = i;
+    }
+    qsort(cw->p, N, sizeof *cw->p, proj_cmp_desc);
+    double zc = cw->p[N / 2].z;
+    for (size_t t = 0; t < T; t++) cw->s1[t] = cw->s0[t] = 0;
+    for (size_t j = 0; j < N; j++) {
+        size_t i = cw->p[j].i;
+        double u = cw->p[j].z - zc, bu = -u, n2 = 0;
+        for (size_t t = 0; t < T; t++) {
+            double rit = gsl_matrix_get(R, i, t);
+            cw->s1[t] += rit * u;
+            cw->s0[t] += rit;
+            double s = cw->s1[t] + bu * cw->s0[t];
+            n2 += s * s;
+        }
+        cert_take(cw, sqrt(n2), -cw->p[j].z);
+    }
+}
+
+/* ||R^T (X w + b)_+|| directly, O(N T). */
+static void cert_direct(cert_work *cw, double b)
+{
+    const gsl_matrix *R = cw->R;
+    size_t N = R->size1, T = R->size2;
+    for (size_t t = 0; t < T; t++) cw->s1[t] = 0;
+    for (size_t i = 0; i < N; i++) {
+        double phi = dot_row(cw->X, i, cw->w) + b;
+        if (phi <= 0) continue;
+        for (size_t t = 0; t < T; t++) cw->s1[t] += gsl_matrix_get(R, i, t) * phi;
+    }
+    double n2 = 0;
+    for (size_t t = 0; t < T; t++) n2 += cw->s1[t] * cw->s1[t];
+    cert_take(cw, sqrt(n2), b);
+}
+
+static int cert_check(const gsl_matrix *X, const gsl_matrix *R, double lambda, size_t ngrid,
+                      const double *ratio, const gsl_vector *w)
+{
+    if (!X || !R || !ratio) return repro_err("certificate: X, R and ratio must be given");
+    size_t N = X->size1, d = X->size2;
+    if (N == 0 || d == 0) return repro_err("certificate: X must be non-empty, got %zu x %zu", N, d);
+    if (R->size1 != N)
+        return repro_err("certificate: R must have %zu rows (as X), got %zu", N, R->size1);
+    if (R->size2 == 0) return repro_err("certificate: R must have at least one column");
+    if (!(lambda > 0) || !isfinite(lambda))
+        return repro_err("certificate: lambda must be a finite number > 0, got %g", lambda);
+    if (d >= 2 && ngrid == 0)
+        return repro_err("certificate: ngrid must be >= 1 when d = %zu >= 2", d);
+    if (w && w->size != d) return repro_err("certificate: w must have length %zu, got %zu", d, w->size);
+    if (!finite_matrix(X)) return repro_err("certificate: X has a non-finite entry");
+    if (!finite_matrix(R)) return repro_err("certificate: R has a non-finite entry");
+    return 0;
+}
+
+/* d = 1: w = +1 and -1 with breakpoints at the data, plus NGRID knots kappa evenly on
+ * [min - range, max + range] (b = -kappa for w = +1, b = kappa for w = -1). */
+static void cert_1d(cert_work *cw, size_t ngrid)
+{
+    const gsl_matrix *X = cw->X;
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (size_t i = 0; i < X->size1; i++) {
+        lo = fmin(lo, gsl_matrix_get(X, i, 0));
+        hi = fmax(hi, gsl_matrix_get(X, i, 0));
+    }
+    double range = hi - lo;
+    static const double signs[2] = {1.0, -1.0};
+    for (int s = 0; s < 2; s++) {
+        cw->w = &signs[s];
+        cert_direction(cw);
+        for (size_t m = 0; m < ngrid; m++) {
+            double kappa = ngrid == 1 ? 0.5 * (lo + hi)
+                                      : lo - range + 3 * range * (double)m / (double)(ngrid - 1);
+            cert_direct(cw, -signs[s] * kappa);
+        }
+    }
+}
+
+int repro_certificate(const gsl_matrix *X, const gsl_matrix *R, double lambda, size_t ngrid,
+                      unsigned long seed, double *ratio, gsl_vector *w, double *b)
+{
+    if (cert_check(X, R, lambda, ngrid, ratio, w) != 0) return -1;
+    size_t N = X->size1, d = X->size2, T = R->size2;
+    cert_work cw = {.X = X, .R = R, .best = -1, .bestb = 0};
+    cw.p = malloc(N * sizeof *cw.p);
+    cw.s1 = malloc(T * sizeof *cw.s1);
+    cw.s0 = malloc(T * sizeof *cw.s0);
+    cw.bestw = calloc(d, sizeof *cw.bestw);
+    double *dir = malloc(d * sizeof *dir);
+    gsl_rng *rng = d > 2 ? gsl_rng_alloc(gsl_rng_mt19937) : NULL;
+    int status = -1;
+    if (!cw.p || !cw.s1 || !cw.s0 || !cw.bestw || !dir || (d > 2 && !rng)) {
+        repro_err("certificate: out of memory (N = %zu, d = %zu, T = %zu)", N, d, T);
+        goto done;
+    }
+    if (d == 1) {
+        cert_1d(&cw, ngrid);
+    } else {
+        if (rng) gsl_rng_set(rng, seed);
+        cw.w = dir;
+        for (size_t j = 0; j < ngrid; j++) {
+            if (d == 2) {
+                double th = 2 * M_PI * (double)j / (double)ngrid;
+                dir[0] = cos(th);
+                dir[1] = sin(th);
+            } else {
+                double n2 = 0;
+                while (!(n2 > 0)) {
+                    n2 = 0;
+                    for (size_t i = 0; i < d; i++) {
+                        dir[i] = gsl_ran_gaussian(rng, 1.0);
+                        n2 += dir[i] * dir[i];
+                    }
+                }
+                for (size_t i = 0; i < d; i++) dir[i] /= sqrt(n2);
+            }
+            cert_direction(&cw);
+        }
+    }
+    *ratio = cw.best * 2 / ((double)N * (double)T) / lambda;
+    if (w)
+        for (size_t i = 0; i < d; i++) gsl_vector_set(w, i, cw.bestw[i]);
+    if (b) *b = cw.bestb;
+    status = 0;
+done:
+    free(cw.p);
+    free(cw.s1);
+    free(cw.s0);
+    free(cw.bestw);
+    free(dir);
+    gsl_rng_free(rng);
+    return status;
+}

@@ -1,0 +1,165 @@
+-- repro.net: shapes, evaluation against the formula, params and save/load round trips,
+-- training reports, and every bad-input error.
+local T = require "test"
+local repro = require "repro"
+
+local function relu(z) return z > 0 and z or 0 end
+
+-- construction and fields ---------------------------------------------------------------------
+local net = repro.net{d = 1, T = 2, K = 5, seed = 7}
+T.ok("fields", net.d == 1 and net.T == 2 and net.K == 5 and net.skip == true)
+T.ok("P counts W, b, V, A, c", net.P == 5 + 5 + 10 + 2 + 2)
+T.ok("tostring", tostring(net):find("repro.Net", 1, true) ~= nil)
+local p = net:params()
+T.ok("params shapes", #p.W == 5 and #p.W[1] == 1 and #p.b == 5 and #p.V == 5 and #p.V[1] == 2
+                      and #p.A == 2 and #p.A[1] == 1 and #p.c == 2)
+local same = repro.net{d = 1, T = 2, K = 5, seed = 7}:params()
+T.ok("same seed, same init", same.W[3][1] == p.W[3][1] and same.c[2] == p.c[2])
+local other = repro.net{d = 1, T = 2, K = 5, seed = 8}:params()
+T.ok("other seed, other init", other.W[3][1] ~= p.W[3][1])
+T.ok("no skip: A is nil", repro.net{d = 2, T = 1, K = 3, skip = false}:params().A == nil)
+
+-- evaluation against equation (1) ---------------------------------------------------------------
+net:set_params{W = {{1}, {-1}, {2}, {0.5}, {1}}, b = {0, 1, -1, 0.25, -3}, V = {{1, 0}, {0, 1}, {1, 1},
+               {-1, 2}, {0.5, 0.5}}, A = {{0.5}, {-1}}, c = {1, 2}}
+local function f(x)
+  local W, b, V = {1, -1, 2, 0.5, 1}, {0, 1, -1, 0.25, -3}, {{1, 0}, {0, 1}, {1, 1}, {-1, 2}, {0.5, 0.5}}
+  local out = {1 + 0.5 * x, 2 - x}
+  for k = 1, 5 do
+    local h = relu(W[k] * x + b[k])
+    out[1], out[2] = out[1] + V[k][1] * h, out[2] + V[k][2] * h
+  end
+  return out
+end
+local worst = 0
+for _, x in ipairs{-2, -0.3, 0, 0.7, 1.5, 4} do
+  local a, b = net(x), f(x)
+  worst = math.max(worst, math.abs(a[1] - b[1]), math.abs(a[2] - b[2]))
+end
+T.close("net(x) = equation (1)", worst, 0, 1e-14)
+T.ok("net({x}) = net(x)", net({1.5})[2] == net(1.5)[2])
+local ev = net:eval({-2, 0.7})
+T.ok("eval: list of rows", #ev == 2 and #ev[1] == 2 and ev[2][1] == net(0.7)[1])
+T.ok("eval of nothing", #net:eval({}) == 0)
+local n2 = repro.net{d = 2, T = 1, K = 3}
+local e2 = n2:eval({{1, 2}, {0, -1}})
+T.ok("d = 2 eval", #e2 == 2 and #e2[1] == 1 and e2[2][1] == n2({0, -1})[1])
+
+-- params round trip -------------------------------------------------------------------------------
+local q = net:params()
+T.ok("params round trip", q.W[4][1] == 0.5 and q.b[5] == -3 and q.V[4][2] == 2 and q.A[2][1] == -1
+                          and q.c[1] == 1)
+local copy = repro.net{d = 1, T = 2, K = 5, seed = 99}
+copy:set_params(q)
+T.ok("set_params(params()) reproduces f", copy(0.3)[1] == net(0.3)[1] and copy(0.3)[2] == net(0.3)[2])
+
+-- structure ---------------------------------------------------------------------------------------
+local act = net:active()
+T.ok("active: 1-based list of all 5", #act == 5 and act[1] == 1 and act[5] == 5)
+local k, j = net:knots()
+-- knots: 0 (w=1,b=0), 1 (w=-1,b=1), 0.5 (w=2,b=-1), -0.5, 3; jumps |w| v
+T.ok("knots sorted", #k == 5 and k[1] == -0.5 and k[2] == 0 and k[5] == 3)
+T.close("jump at 0.5 = |w| v = 2 (1, 1)", j[3][1], 2, 1e-14)
+local cost = 0
+for i = 1, #j do cost = cost + math.sqrt(j[i][1] ^ 2 + j[i][2] ^ 2) end
+T.close("cost = sum of jump norms", net:cost(), cost, 1e-12)
+local before = net(0.9)
+net:balance()
+T.close("balance keeps f", net(0.9)[2], before[2], 1e-14)
+local pb = net:params()
+T.close("balance: ||w_3|| = ||v_3||", math.abs(pb.W[3][1]), math.sqrt(pb.V[3][1] ^ 2 + pb.V[3][2] ^ 2), 1e-14)
+
+-- save / load ---------------------------------------------------------------------------------------
+local path = os.tmpname()
+net:save(path)
+local back = repro.net.load(path)
+T.ok("load: same shape", back.d == 1 and back.T == 2 and back.K == 5 and back.skip)
+T.ok("load: same function (bitwise)", back(0.37)[1] == net(0.37)[1] and back(-4)[2] == net(-4)[2])
+os.remove(path)
+
+-- training ------------------------------------------------------------------------------------------
+local ds = repro.dataset{x = {-2, -1, 0, 1, 2}, y = {0, 1, 0, 1, 0}}
+local t = repro.net{d = 1, T = 1, K = 10, seed = 3}
+local obj0 = t:objective(ds, {lambda = 1e-4})
+local r = t:train(ds, {steps = 3000, lr = 1e-2, lambda = 1e-4, schedule = "cosine", lr_min = 1e-4,
+                       progress = false})
+T.ok("report fields", r.steps == 3000 and r.reason == "steps" and r.seconds >= 0
+                      and r.gap == nil and r.certificate == nil)
+T.ok("training lowers the objective", r.objective < obj0)
+local o, l, pen = t:objective(ds, {lambda = 1e-4})
+T.close("report = objective()", r.objective, o, 1e-15)
+T.close("objective = loss + penalty", o, l + pen, 1e-15)
+T.close("report loss", r.loss, l, 1e-15)
+local og = t:objective(ds, {objective = "group", lambda = 2e-4})
+T.close("balanced: group(2 lambda) = weight decay(lambda)", og, o, 1e-12)
+local rp = t:train(ds, {optimizer = "polish", lambda = 1e-4})
+T.ok("polish report has gap and certificate", type(rp.gap) == "number" and type(rp.certificate) == "number")
+T.close("certificate() = polish report", t:certificate(ds, {lambda = 1e-4}), rp.certificate, 1e-12)
+local rs = t:train(ds, {optimizer = "adam", schedule = "step", milestones = {10, 20}, gamma = 0.5,
+                        steps = 30, lambda = 1e-4})
+T.ok("step schedule with milestones runs", rs.steps == 30)
+local rl = t:train(ds, {optimizer = "lbfgs", steps = 20, lambda = 1e-4})
+T.ok("lbfgs runs", rl.steps <= 20 and (rl.reason == "steps" or rl.reason == "stalled"))
+
+-- errors --------------------------------------------------------------------------------------------
+T.errors("net: not a table", function() repro.net(3) end, "repro.net: expected a table")
+T.errors("net: unknown option", function() repro.net{d = 1, T = 1, K = 2, width = 3} end,
+         "repro.net: unknown option 'width'")
+T.errors("net: missing K", function() repro.net{d = 1, T = 1} end, "repro.net: missing field K")
+T.errors("net: K = 0", function() repro.net{d = 1, T = 1, K = 0} end, "K must be an integer >= 1")
+T.errors("net: negative seed", function() repro.net{d = 1, T = 1, K = 1, seed = -1} end,
+         "seed must be an integer >= 0")
+T.errors("net(x): wrong length", function() net({1, 2}) end, "net(x): x must have d = 1 numbers")
+T.errors("net(x): number for d = 2", function() n2(1) end, "x must be a list of d = 2 numbers")
+T.errors("net(x): string", function() net("a") end, "net(x): x must be a number or a list")
+T.errors("net(x): NaN", function() net(0 / 0) end, "must be finite")
+T.errors("eval: wrong width", function() n2:eval({{1, 2, 3}}) end, "rows of d = 2 numbers")
+T.errors("eval: d = 2 plain list", function() n2:eval({1, 2}) end, "net:eval: X")
+T.errors("set_params: unknown key", function() net:set_params{W = {}, x = 1} end,
+         "set_params: unknown option 'x'")
+T.errors("set_params: missing field", function() net:set_params{W = q.W, b = q.b, V = q.V, A = q.A} end,
+         "set_params: missing field c")
+T.errors("set_params: wrong shape", function()
+  net:set_params{W = {{1}}, b = q.b, V = q.V, A = q.A, c = q.c} end, "set_params: W must be 5 x 1")
+T.errors("set_params: bad length", function()
+  net:set_params{W = q.W, b = {1, 2}, V = q.V, A = q.A, c = q.c} end, "set_params: b must have 5 numbers")
+T.errors("set_params: NaN", function()
+  net:set_params{W = q.W, b = q.b, V = q.V, A = q.A, c = {0 / 0, 1}} end, "set_params: c entry 1 must be finite")
+T.errors("set_params: A without skip", function()
+  repro.net{d = 1, T = 1, K = 1, skip = false}:set_params{W = {1}, b = {0}, V = {1}, A = {1}, c = {0}} end,
+  "A given but the net has no skip")
+local keep = net(0.5)[1]
+pcall(function() net:set_params{W = {{9}, {9}, {9}, {9}, {9}}, b = q.b, V = q.V, A = q.A, c = {1}} end)
+T.ok("set_params: failed call leaves the net unchanged", net(0.5)[1] == keep)
+T.errors("load: missing file", function() repro.net.load("/nonexistent/net.txt") end, "/nonexistent/net.txt")
+T.errors("train: not a dataset", function() t:train({1, 2}) end, "train: ds must be a dataset")
+T.errors("train: d mismatch", function() n2:train(ds) end,
+         "train: the dataset has d = 1 inputs but the net has d = 2")
+T.errors("train: T mismatch", function() net:train(ds) end,
+         "train: the dataset has T = 1 outputs but the net has T = 2")
+T.errors("train: unknown option", function() t:train(ds, {step = 3}) end, "train: unknown option 'step'")
+T.errors("train: unknown optimizer", function() t:train(ds, {optimizer = "sgd"}) end,
+         "train: unknown optimizer 'sgd' (valid: adam, lbfgs, polish)")
+T.errors("train: unknown schedule", function() t:train(ds, {schedule = "linear"}) end,
+         "train: unknown schedule 'linear' (valid: constant, step, cosine)")
+T.errors("train: unknown objective", function() t:train(ds, {objective = "l1"}) end,
+         "(valid: weight_decay, group)")
+T.errors("train: negative lambda", function() t:train(ds, {lambda = -1}) end,
+         "train: lambda must be a finite number >= 0")
+T.errors("train: zero steps", function() t:train(ds, {steps = 0}) end, "train: steps must be an integer >= 1")
+T.errors("train: bad lr", function() t:train(ds, {lr = 0}) end, "train: lr must be a finite number > 0")
+T.errors("train: polish without lambda", function() t:train(ds, {optimizer = "polish", lambda = 0}) end,
+         "polish needs lambda > 0")
+T.errors("train: milestones not increasing", function() t:train(ds, {schedule = "step", milestones = {5, 3}}) end,
+         "milestones must be increasing")
+T.errors("train: bad progress", function() t:train(ds, {progress = 1}) end, "option 'progress' must be true or false")
+T.errors("train: divergence names the step", function() t:train(ds, {lr = 1e200, steps = 5}) end,
+         "diverged at step 1")
+T.errors("objective: unknown option", function() t:objective(ds, {lr = 1}) end, "objective: unknown option 'lr'")
+T.errors("certificate: lambda 0", function() t:certificate(ds, {lambda = 0}) end, "certificate: lambda must be > 0")
+T.errors("knots: d = 2", function() n2:knots() end, "knots: needs a net with one input")
+T.errors("cost: d = 2", function() n2:cost() end, "cost: needs a net with one input")
+T.errors("active: bad tol", function() net:active(-1) end, "active: tol must be a finite number >= 0")
+T.errors("no such field", function() return net.width end, "net has no field 'width'")
+
+T.done()
