@@ -377,11 +377,11 @@ int repro_results_collect(const char *const *records, size_t n, const char *out_
                     char bound[600];
                     bound[0] = '\0';
                     if (ge) {
-                        latex_of(ge, "%.3g", c, sizeof c);
+                        latex_of(ge, "%.15g", c, sizeof c);
                         snprintf(bound, sizeof bound, "\\geq %s", c);
                     }
                     if (le) {
-                        latex_of(le, "%.3g", c, sizeof c);
+                        latex_of(le, "%.15g", c, sizeof c);
                         size_t bl = strlen(bound);
                         snprintf(bound + bl, sizeof bound - bl, "%s\\leq %s", bl ? ",\\ " : "",
                                  c);

@@ -117,6 +117,9 @@ static void test_results(const char *dir)
     CHECK(pass == 0, "check below its lower bound fails");
     repro_results_check("nan", NAN, &le, NULL, NULL, "pipeline/st.lua:7", &pass);
     CHECK(pass == 0, "NaN never passes");
+    double le_cert = 1 + 1e-3;
+    repro_results_check("cert", 1.0001, &le_cert, NULL, "%.4f", "pipeline/st.lua:8", &pass);
+    CHECK(pass == 1, "check just below a bound near 1 passes");
     repro_results_param("seed", "7", 1);
     repro_results_seed(7);
     repro_results_seed(7);
@@ -131,6 +134,8 @@ static void test_results(const char *dir)
     CHECK(t && strstr(t, "\\reprocheck{st.err}{3\\times 10^{-12}}{\\leq 10^{-10}}{pass}"),
           "check macro with bound");
     CHECK(t && strstr(t, "{FAIL}"), "failed check marked");
+    CHECK(t && strstr(t, "\\reprocheck{st.cert}{1.0001}{\\leq 1.001}{pass}"),
+          "a bound is printed in full, not rounded to the value's format");
     CHECK(t && strstr(t, "\\reprostage{st}{pipeline/st.lua}{7}") && strstr(t, "{st.seed=7}"),
           "stage line with seeds and overrides");
     CHECK(t && strstr(t, "\\reprosourceurl{https://example.org/r/blob/abc/}\n"), "source URL line");
