@@ -1,9 +1,11 @@
-/* convex: group lasso by FISTA on the projected problem, and the residual-correlation
+/* convex: group lasso by block coordinate descent with an active-set Newton refinement on the
+ * projected problem, and the residual-correlation
  * certificate (see convex.h for the contracts). */
 #include "convex.h"
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -237,15 +239,283 @@ static double sweep(glasso_work *w, gsl_matrix *V, int active_only)
     return ch;
 }
 
+/* ---- active-set Newton refinement ------------------------------------------------------------ */
+
+/* On the active groups A (v_k != 0) the objective is smooth; with g the gradient restricted to A,
+ *   g_k = -2a c_k + lambda u_k,  u_k = v_k / ||v_k||,  c = A^T R,
+ *   H = 2a (A_A^T A_A (x) I_T) + blockdiag(lambda (I - u_k u_k^T) / ||v_k||).
+ * H is singular when columns are (nearly) dependent, so the step solves (H + mu I) d = -g with
+ * mu = NEWTON_DAMP * max diag H (raised tenfold while the Cholesky factorisation fails): along
+ * well-determined directions this is Newton's step, along (nearly) flat ones a long descent step
+ * that runs into a boundary.  Boundary: the first group whose radial part <v_k + t d_k, u_k>
+ * reaches 0 (for T = 1 the point where v_k changes sign); the trial point at that t has the
+ * group set to 0 (it leaves the active set, as in a primal active-set method).  Backtracking
+ * (halving, Armijo constant 1e-4, without the zeroing once t is below the boundary) keeps the
+ * objective strictly decreasing. */
+#define NEWTON_MAX 600     /* largest |A| T for which Newton is tried (a dense m x m factorisation) */
+#define NEWTON_STEPS 60    /* Newton steps per refinement phase */
+#define NEWTON_DAMP 1e-13  /* smallest relative Levenberg damping */
+#define NEWTON_DAMP0 1e-6  /* relative damping of the first step */
+#define NEWTON_ENTRY 1e-3  /* refine only when inactive groups violate ||2a c_k|| <= lambda by less */
+
+typedef struct {
+    size_t *idx;        /* the active groups, n of them */
+    size_t n, m;        /* m = n T */
+    gsl_matrix *H;      /* m x m */
+    gsl_vector *g, *d;  /* m */
+    gsl_matrix *Vt, *Rt; /* trial point K x T and its residual N x T */
+    double damp;        /* the Levenberg damping relative to max diag H */
+    int full;           /* the last step was the whole Newton step (t = 1, no group dropped) */
+} newton_work;
+
+static void newton_free(newton_work *nw)
+{
+    free(nw->idx);
+    gsl_matrix_free(nw->H);
+    gsl_vector_free(nw->g);
+    gsl_vector_free(nw->d);
+    gsl_matrix_free(nw->Vt);
+    gsl_matrix_free(nw->Rt);
+}
+
+/* The active groups of V into nw->idx; returns n. */
+static size_t active_groups(const gsl_matrix *V, size_t *idx)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < V->size1; k++) {
+        gsl_vector_const_view vk = gsl_matrix_const_row(V, k);
+        if (!gsl_vector_isnull(&vk.vector)) idx[n++] = k;
+    }
+    return n;
+}
+
+/* Largest relative violation max_{k inactive} 2a ||c_k|| / lambda - 1 (w->C holds A^T R). */
+static double inactive_violation(const glasso_work *w, const gsl_matrix *V)
+{
+    double worst = -1;
+    for (size_t k = 0; k < V->size1; k++) {
+        gsl_vector_const_view vk = gsl_matrix_const_row(V, k);
+        if (!gsl_vector_isnull(&vk.vector)) continue;
+        worst = fmax(worst, 2 * w->a * row_norm(w->C, k) / w->lambda - 1);
+    }
+    return worst;
+}
+
+/* The exact group update (group_update) of every inactive group with 2a ||c_k|| > lambda
+ * (w->C = A^T R at V, w->R = B - A V on entry; w->R is kept up to date). */
+static void readmit(glasso_work *w, gsl_matrix *V)
+{
+    for (size_t k = 0; k < V->size1; k++) {
+        gsl_vector_const_view vk = gsl_matrix_const_row(V, k);
+        if (gsl_vector_isnull(&vk.vector) && 2 * w->a * row_norm(w->C, k) > w->lambda)
+            group_update(w, V, k);
+    }
+}
+
+/* Gradient and Hessian on the active set (w->C = A^T R at V). */
+static void newton_system(const glasso_work *w, const gsl_matrix *V, newton_work *nw)
+{
+    size_t n = nw->n, T = V->size2;
+    double a2 = 2 * w->a;
+    gsl_matrix_set_zero(nw->H);
+    for (size_t i = 0; i < n; i++) {
+        size_t ki = nw->idx[i];
+        gsl_vector_const_view ai = gsl_matrix_const_row(w->At, ki);
+        for (size_t j = 0; j <= i; j++) {
+            gsl_vector_const_view aj = gsl_matrix_const_row(w->At, nw->idx[j]);
+            double gij;
+            gsl_blas_ddot(&ai.vector, &aj.vector, &gij);
+            for (size_t t = 0; t < T; t++) {
+                gsl_matrix_set(nw->H, i * T + t, j * T + t, a2 * gij);
+                gsl_matrix_set(nw->H, j * T + t, i * T + t, a2 * gij);
+            }
+        }
+        double nv = row_norm(V, ki), pen = w->lambda / nv;
+        for (size_t t = 0; t < T; t++) {
+            double ut = gsl_matrix_get(V, ki, t) / nv;
+            gsl_vector_set(nw->g, i * T + t, -a2 * gsl_matrix_get(w->C, ki, t) + w->lambda * ut);
+            for (size_t s = 0; s < T; s++) {
+                double us = gsl_matrix_get(V, ki, s) / nv;
+                double h = gsl_matrix_get(nw->H, i * T + t, i * T + s);
+                gsl_matrix_set(nw->H, i * T + t, i * T + s, h + pen * ((t == s) - ut * us));
+            }
+        }
+    }
+}
+
+/* d = -(H + mu I)^{-1} g; H is overwritten.  Returns 0, or -1 when no damping up to the scale
+ * of H makes the matrix numerically positive definite. */
+static int newton_direction(newton_work *nw)
+{
+    size_t m = nw->m;
+    double hmax = 0;
+    for (size_t i = 0; i < m; i++) hmax = fmax(hmax, gsl_matrix_get(nw->H, i, i));
+    if (!(hmax > 0) || !isfinite(hmax)) return -1;
+    gsl_matrix *H0 = gsl_matrix_alloc(m, m);
+    if (!H0) return -1;
+    gsl_matrix_memcpy(H0, nw->H);
+    int st = -1;
+    for (; nw->damp <= 1; nw->damp *= 10) {
+        double mu = nw->damp * hmax;
+        gsl_matrix_memcpy(nw->H, H0);
+        for (size_t i = 0; i < m; i++) gsl_matrix_set(nw->H, i, i, gsl_matrix_get(H0, i, i) + mu);
+        if (gsl_linalg_cholesky_decomp1(nw->H) != GSL_SUCCESS) continue;
+        if (gsl_linalg_cholesky_solve(nw->H, nw->g, nw->d) != GSL_SUCCESS) continue;
+        gsl_vector_scale(nw->d, -1.0);
+        st = 0;
+        for (size_t i = 0; i < m; i++)
+            if (!isfinite(gsl_vector_get(nw->d, i))) st = -1;
+        if (st == 0) break;
+    }
+    gsl_matrix_free(H0);
+    return st;
+}
+
+/* The first t > 0 at which an active group's radial part <v_k + t d_k, u_k> reaches 0 (HUGE_VAL
+ * when none does); *KB receives its position in the active list. */
+static double newton_boundary(const gsl_matrix *V, const newton_work *nw, size_t *kb)
+{
+    size_t T = V->size2;
+    double tb = HUGE_VAL;
+    for (size_t i = 0; i < nw->n; i++) {
+        size_t k = nw->idx[i];
+        double nv = row_norm(V, k), rho = 0;
+        for (size_t t = 0; t < T; t++) rho += gsl_vector_get(nw->d, i * T + t) * gsl_matrix_get(V, k, t);
+        rho /= nv;
+        if (rho < 0 && nv / -rho < tb) {
+            tb = nv / -rho;
+            *kb = i;
+        }
+    }
+    return tb;
+}
+
+/* Vt = V + t d on the active rows (row KB of the active list set to 0 when ZERO). */
+static void newton_trial(const gsl_matrix *V, newton_work *nw, double t, int zero, size_t kb)
+{
+    size_t T = V->size2;
+    gsl_matrix_memcpy(nw->Vt, V);
+    for (size_t i = 0; i < nw->n; i++)
+        for (size_t s = 0; s < T; s++) {
+            double v = zero && i == kb ? 0 : gsl_matrix_get(V, nw->idx[i], s) +
+                                                 t * gsl_vector_get(nw->d, i * T + s);
+            gsl_matrix_set(nw->Vt, nw->idx[i], s, v);
+        }
+}
+
+/* One damped Newton step with line search from V (objective F; w->C = A^T R at V).  Returns 1
+ * when a point with a lower objective was accepted (V updated), 0 when none was found, -1 when
+ * the direction could not be computed; *DEC receives the Newton decrement -g.d. */
+static int newton_step(glasso_work *w, gsl_matrix *V, double F, newton_work *nw, double *dec)
+{
+    newton_system(w, V, nw);
+    if (newton_direction(nw) != 0) return -1;
+    double slope;
+    gsl_blas_ddot(nw->g, nw->d, &slope);
+    *dec = -slope;
+    if (!(slope < 0)) return 0;
+    size_t kb = 0;
+    double tb = newton_boundary(V, nw, &kb);
+    double t = fmin(1.0, tb);
+    int zero = tb <= 1.0;
+    nw->full = !zero;
+    for (int ls = 0; ls < 60; ls++) {
+        newton_trial(V, nw, t, zero, kb);
+        residual(w, nw->Vt, nw->Rt);
+        double Ft = objective(w, nw->Rt, nw->Vt);
+        if (Ft < F && Ft <= F + 1e-4 * t * slope) {
+            gsl_matrix_memcpy(V, nw->Vt);
+            return 1;
+        }
+        nw->full = 0;
+        if (zero) {
+            zero = 0; /* first try the boundary point itself without zeroing */
+            continue;
+        }
+        t *= 0.5;
+    }
+    return 0;
+}
+
+/* Refinement phase from V: Newton steps on the current active set while the gap exceeds
+ * tol * objective, at most NEWTON_STEPS of them and while *IT < MAX_ITER (each step, and each
+ * re-admission of violating inactive groups by their exact group update, counts as an
+ * iteration).  Returns 1 when the gap criterion was met, 0 otherwise; *GAP holds the gap at the
+ * returned V whenever the phase evaluated one (V is never worse than on entry).  It gives up at
+ * once when there is no active group or more than NEWTON_MAX unknowns, or when an inactive group
+ * violates its optimality condition by more than NEWTON_ENTRY on entry (BCD must first find the
+ * active set); later when a step fails or the Newton decrement falls below 1e-3 tol objective
+ * (rounding: BCD's turn). */
+static int newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
+                        double *gap)
+{
+    size_t K = V->size1, T = V->size2, N = w->A->size1;
+    newton_work nw = {0};
+    int converged = 0;
+    size_t nact = 0;
+    for (size_t k = 0; k < K; k++) nact += row_norm(V, k) > 0;
+    if (nact == 0 || nact * T > NEWTON_MAX) return 0; /* cheap exit: nothing to refine */
+    nw.damp = NEWTON_DAMP0;
+    nw.idx = malloc(K * sizeof *nw.idx);
+    nw.Vt = gsl_matrix_alloc(K, T);
+    nw.Rt = gsl_matrix_alloc(N, T);
+    if (!nw.idx || !nw.Vt || !nw.Rt) goto done;
+    for (int step = 0; step <= NEWTON_STEPS; step++) {
+        residual(w, V, w->R);
+        double F = objective(w, w->R, V);
+        *gap = duality_gap(w, w->R, V);
+        if (*gap <= tol * fmax(F, 1e-300)) {
+            converged = 1;
+            break;
+        }
+        if (step == NEWTON_STEPS || *it >= max_iter) break;
+        double viol = inactive_violation(w, V);
+        if (step == 0 && viol > NEWTON_ENTRY) break;
+        if (viol > 0) { /* groups that want in: their exact BCD update, then Newton again */
+            readmit(w, V);
+            (*it)++;
+            continue;
+        }
+        size_t n = active_groups(V, nw.idx);
+        if (n == 0 || n * T > NEWTON_MAX) break;
+        if (n != nw.n || !nw.H) { /* (re)allocate the system for n groups */
+            gsl_matrix_free(nw.H);
+            gsl_vector_free(nw.g);
+            gsl_vector_free(nw.d);
+            nw.n = n;
+            nw.m = n * T;
+            nw.H = gsl_matrix_alloc(nw.m, nw.m);
+            nw.g = gsl_vector_alloc(nw.m);
+            nw.d = gsl_vector_alloc(nw.m);
+            if (!nw.H || !nw.g || !nw.d) break;
+        }
+        double dec = 0;
+        int st = newton_step(w, V, F, &nw, &dec);
+        if (st != 1) break;
+        (*it)++;
+        nw.damp = nw.full ? fmax(1e-2 * nw.damp, NEWTON_DAMP) : fmin(10 * nw.damp, 1.0);
+        if (dec <= 1e-3 * tol * F) { /* stationary on A, yet no convergence: rounding */
+            residual(w, V, w->R);
+            *gap = duality_gap(w, w->R, V); /* the gap at the returned V */
+            break;
+        }
+    }
+done:
+    newton_free(&nw);
+    return converged;
+}
+
 /* Block coordinate descent with an active set: a sweep over all groups, then sweeps over the
  * nonzero groups until their change falls below 1e-4 of the first one (at most 1000), then the
  * duality gap on a freshly computed residual.  Every sweep counts as one iteration.  Stops when
  * the gap <= tol * objective, after max_iter sweeps, or when a full sweep changes nothing (a
- * fixed point in floating point: the gap cannot fall further). */
+ * fixed point in floating point: the gap cannot fall further).  After a round that did not
+ * converge, the active-set Newton refinement (newton_phase) is tried; when it fails (the active
+ * set is not yet right, or the problem is too large) the next try waits twice as many rounds. */
 static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
                 repro_glasso_report *rep)
 {
-    size_t it = 0;
+    size_t it = 0, round = 0, next_newton = 1, wait = 1;
     int converged = 0;
     double gap;
     for (;;) {
@@ -263,6 +533,7 @@ static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
             residual(w, V, w->R);
             gap = duality_gap(w, w->R, V);
             converged = gap <= tol * fmax(objective(w, w->R, V), 1e-300);
+            if (!converged && it < max_iter) converged = newton_phase(w, tol, max_iter, V, &it, &gap);
             break;
         }
         double first = -1;
@@ -271,6 +542,15 @@ static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
             it++;
             if (first < 0) first = ch;
             if (ch <= 1e-4 * first) break;
+        }
+        if (++round >= next_newton && it < max_iter) {
+            size_t it0 = it;
+            if (newton_phase(w, tol, max_iter, V, &it, &gap)) {
+                converged = 1;
+                break;
+            }
+            if (it > it0) wait *= 2; /* Newton ran but did not finish: back off */
+            next_newton = round + wait;
         }
     }
     rep->gap = gap;

@@ -393,19 +393,50 @@ static void rescale(repro_net *net, size_t k, double s)
     gsl_vector_scale(&v.vector, 1 / s);
 }
 
+/* A dead neuron: its constant part v_k (b_k)_+ moves into c, then w_k, b_k, v_k = 0.  Used when
+ * ||w_k|| is so small that rescaling it is not representable; f changes by at most
+ * ||v_k|| ||w_k|| ||x||. */
+static void kill_neuron(repro_net *net, size_t k)
+{
+    gsl_vector_view w = gsl_matrix_row(&net->W.matrix, k);
+    gsl_vector_view v = gsl_matrix_row(&net->V.matrix, k);
+    double bk = gsl_vector_get(&net->b.vector, k);
+    if (bk > 0) gsl_blas_daxpy(bk, &v.vector, &net->c.vector);
+    gsl_vector_set_zero(&w.vector);
+    gsl_vector_set_zero(&v.vector);
+    gsl_vector_set(&net->b.vector, k, 0.0);
+}
+
+/* Whether rescaling neuron K by S (w_k, b_k times S, v_k divided by S) stays finite and nonzero. */
+static int rescalable(const repro_net *net, size_t k, double s, double nw, double nv)
+{
+    if (!(s > 0) || !isfinite(s)) return 0;
+    double bs = fabs(gsl_vector_get(&net->b.vector, k)) * s;
+    return isfinite(nw * s) && isfinite(bs) && isfinite(nv / s) && nw * s > 0 && (nv == 0 || nv / s > 0);
+}
+
 void repro_net_balance(repro_net *net)
 {
     for (size_t k = 0; k < net->K; k++) {
         double nw = wnorm(net, k), nv = vnorm(net, k);
-        if (nw > 0 && nv > 0) rescale(net, k, sqrt(nv / nw));
+        if (!(nw > 0 && nv > 0)) continue;
+        double s = sqrt(nv) / sqrt(nw); /* not sqrt(nv / nw): that overflows first */
+        if (nw * nv > 0 && rescalable(net, k, s, nw, nv))
+            rescale(net, k, s);
+        else
+            kill_neuron(net, k);
     }
 }
 
 void repro_net_normalize(repro_net *net)
 {
     for (size_t k = 0; k < net->K; k++) {
-        double nw = wnorm(net, k);
-        if (nw > 0) rescale(net, k, 1 / nw);
+        double nw = wnorm(net, k), nv = vnorm(net, k);
+        if (!(nw > 0)) continue;
+        if ((nv == 0 || nw * nv > 0) && rescalable(net, k, 1 / nw, nw, nv))
+            rescale(net, k, 1 / nw);
+        else
+            kill_neuron(net, k);
     }
 }
 

@@ -11,6 +11,11 @@
  *                           reporting and by the polish, not differentiated).
  * Balance: for each neuron with w_k != 0 and v_k != 0, scale (w_k, b_k) by s and v_k by 1/s,
  * s = sqrt(||v_k|| / ||w_k||), so ||w_k|| = ||v_k||; f is unchanged.
+ * Dead neurons (balance and normalize): when ||w_k|| ||v_k|| underflows to 0 (both nonzero), or
+ * the rescaled w_k, b_k or v_k would not be finite and nonzero (e.g. ||w_k|| = 1e-316, whose
+ * inverse overflows), the neuron is dead: its constant part v_k (b_k)_+ is added to c and
+ * w_k, b_k, v_k are set to 0.  f changes by at most ||v_k|| ||w_k|| ||x|| (below 1e-300 for
+ * balanced weights), and nothing overflows.
  * Initialisation from a seed (gsl_rng mt19937): like PyTorch nn.Linear, W, b ~ U(-1/sqrt(d), 1/sqrt(d)),
  * V ~ U(-1/sqrt(K), 1/sqrt(K)), A = 0, c ~ U(-1/sqrt(K), 1/sqrt(K)), drawn in the order W (row-major),
  * b, V, c with gsl_rng_set(r, seed) (GSL maps seed 0 to its default seed 4357).
@@ -70,8 +75,10 @@ double repro_net_wd_objective(const repro_net *net, const gsl_vector *theta, con
 double repro_net_objective(const repro_net *net, repro_objective obj, const gsl_matrix *X,
                            const gsl_matrix *Y, double lambda, double *mse, double *penalty);
 
+/* Balance every neuron (see the top; dead neurons are zeroed). */
 void repro_net_balance(repro_net *net);
-/* Rescale each neuron with w_k != 0 so ||w_k|| = 1 (v_k absorbs the scale); f is unchanged. */
+/* Rescale each neuron with w_k != 0 so ||w_k|| = 1 (v_k absorbs the scale); f is unchanged.
+ * Dead neurons (see the top) are zeroed instead. */
 void repro_net_normalize(repro_net *net);
 /* Representational cost of the network's parameters: sum_k ||w_k|| ||v_k|| (= the group penalty
  * after normalisation). */

@@ -206,17 +206,98 @@ static int certify(const repro_net *net, const gsl_matrix *X, const gsl_matrix *
     return rc;
 }
 
-/* Set w_k = 0 for neurons with 0 < ||w_k|| < TINY_W: weight decay drives unused neurons to
- * subnormal weights, and normalising those would overflow (1/||w_k|| = Inf).  f changes by at
- * most ||v_k|| ||w_k|| max ||x|| (about 1e-300 for a balanced net). */
-#define TINY_W 1e-150
-static void zero_tiny_neurons(repro_net *net)
+/* ||(w_k, b_k) - (w_j, b_j)||^2, and in *SCALE2 the largest squared entry of either. */
+static double neuron_dist2(const repro_net *net, size_t k, size_t j, double *scale2)
 {
-    for (size_t k = 0; k < net->K; k++) {
-        gsl_vector_view w = gsl_matrix_row(&net->W.matrix, k);
-        double nw = gsl_blas_dnrm2(&w.vector);
-        if (nw > 0 && nw < TINY_W) gsl_vector_set_zero(&w.vector);
+    double d2 = 0, s2 = 0;
+    for (size_t i = 0; i <= net->d; i++) {
+        double a = i < net->d ? gsl_matrix_get(&net->W.matrix, k, i) : gsl_vector_get(&net->b.vector, k);
+        double b = i < net->d ? gsl_matrix_get(&net->W.matrix, j, i) : gsl_vector_get(&net->b.vector, j);
+        d2 += (a - b) * (a - b);
+        s2 = fmax(s2, fmax(a * a, b * b));
     }
+    *scale2 = s2;
+    return d2;
+}
+
+static void zero_neuron(repro_net *net, size_t k)
+{
+    gsl_vector_view w = gsl_matrix_row(&net->W.matrix, k);
+    gsl_vector_view v = gsl_matrix_row(&net->V.matrix, k);
+    gsl_vector_set_zero(&w.vector);
+    gsl_vector_set_zero(&v.vector);
+    gsl_vector_set(&net->b.vector, k, 0.0);
+}
+
+/* A unit-norm neuron with b_k > FAR_KNOT (1 + max ||x_i||) is active on all data, where it is the
+ * affine v_k (w_k.x + b_k): with skip it is folded into c += b_k v_k, A += v_k w_k^T (exact on the
+ * data; f changes only beyond 1e8 times the data radius).  Without skip only its constant can be
+ * folded, which is done when b_k > FAR_CONST (1 + max ||x_i||) (the error on the data is below
+ * 1e-100 |b_k v_k|).  Its column would otherwise be a huge constant whose projection is noise. */
+#define FAR_KNOT 1e8
+#define FAR_CONST 1e100
+static int fold_far_neuron(repro_net *net, size_t k, double xmax)
+{
+    double bk = gsl_vector_get(&net->b.vector, k);
+    if (!(bk > (net->skip ? FAR_KNOT : FAR_CONST) * (1 + xmax))) return 0;
+    gsl_vector_view v = gsl_matrix_row(&net->V.matrix, k);
+    gsl_vector_view w = gsl_matrix_row(&net->W.matrix, k);
+    gsl_blas_daxpy(bk, &v.vector, &net->c.vector);
+    if (net->skip) gsl_blas_dger(1.0, &v.vector, &w.vector, &net->A.matrix);
+    zero_neuron(net, k);
+    return 1;
+}
+
+static double max_row_norm(const gsl_matrix *X)
+{
+    double m = 0;
+    for (size_t i = 0; i < X->size1; i++) {
+        gsl_vector_const_view r = gsl_matrix_const_row(X, i);
+        m = fmax(m, gsl_blas_dnrm2(&r.vector));
+    }
+    return m;
+}
+
+/* Before the polish, on the normalised network: a neuron whose activation column PHI_k is zero on
+ * all data is dropped (w_k, b_k, v_k = 0), a neuron with a knot far outside the data is folded
+ * into the affine part (fold_far_neuron), and a neuron whose (w_k, b_k) equals that of an earlier
+ * live neuron j within MERGE_TOL (relative, Euclidean) is merged into it (v_j += v_k, then neuron
+ * k is zeroed).  All leave f unchanged on the data (merging up to MERGE_TOL), and they remove
+ * zero, constant and duplicate columns from the group lasso.  Returns the number of neurons
+ * removed. */
+#define MERGE_TOL 1e-12
+static size_t simplify_neurons(repro_net *net, const gsl_matrix *X, const gsl_matrix *Phi)
+{
+    size_t removed = 0;
+    double xmax = max_row_norm(X);
+    for (size_t k = 0; k < net->K; k++) {
+        gsl_vector_const_view col = gsl_matrix_const_column(Phi, k);
+        gsl_vector_view wk = gsl_matrix_row(&net->W.matrix, k);
+        if (gsl_vector_isnull(&wk.vector)) continue; /* w = 0: a constant, glasso handles it */
+        if (gsl_vector_isnull(&col.vector)) {
+            zero_neuron(net, k);
+            removed++;
+            continue;
+        }
+        if (fold_far_neuron(net, k, xmax)) {
+            removed++;
+            continue;
+        }
+        for (size_t j = 0; j < k; j++) {
+            gsl_vector_view wj = gsl_matrix_row(&net->W.matrix, j);
+            if (gsl_vector_isnull(&wj.vector)) continue;
+            double s2, d2 = neuron_dist2(net, k, j, &s2);
+            if (d2 <= MERGE_TOL * MERGE_TOL * s2) {
+                gsl_vector_view vj = gsl_matrix_row(&net->V.matrix, j);
+                gsl_vector_view vk = gsl_matrix_row(&net->V.matrix, k);
+                gsl_vector_add(&vj.vector, &vk.vector);
+                zero_neuron(net, k);
+                removed++;
+                break;
+            }
+        }
+    }
+    return removed;
 }
 
 /* Neurons the group lasso switched off (v_k = 0) get w_k = 0 too: f is unchanged and the
@@ -236,8 +317,7 @@ static int train_polish(repro_net *net, const gsl_matrix *X, const gsl_matrix *Y
 {
     size_t N = X->size1, K = net->K, d = net->d, T = net->T;
     double lg = group_lambda(o->objective, o->lambda);
-    zero_tiny_neurons(net);
-    repro_net_normalize(net);
+    repro_net_normalize(net); /* dead neurons (tiny ||w_k||) are zeroed there (net.h) */
     gsl_matrix *Phi = gsl_matrix_alloc(N, K);
     gsl_matrix *U = net->skip ? gsl_matrix_alloc(d, T) : NULL;
     if (!Phi || (net->skip && !U)) {
@@ -246,6 +326,7 @@ static int train_polish(repro_net *net, const gsl_matrix *X, const gsl_matrix *Y
         return repro_err("train: out of memory for the polish (N = %zu, K = %zu)", N, K);
     }
     activations(net, X, Phi);
+    if (simplify_neurons(net, X, Phi) > 0) activations(net, X, Phi);
     if (U) gsl_matrix_transpose_memcpy(U, &net->A.matrix);
     repro_glasso_report gr;
     memset(&gr, 0, sizeof gr);

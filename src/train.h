@@ -10,11 +10,20 @@
  *                has the same minimisers as the group problem; it is smooth where the group
  *                penalty is not.
  *   POLISH       keeps the hidden layer (W, b) fixed and solves the convex group lasso for the
- *                output layer: normalise neurons, Phi = relu(X W^T + b), unpenalised skip
- *                columns X (when skip), group lambda = 2 lambda (weight_decay: the balanced
- *                equivalence) or lambda (group); FISTA warm-started from the current V, A^T, c
- *                (repro_glasso_solve, tol polish_tol, at most polish_iter iterations); the result
- *                is written back and balanced.  Then the residual certificate
+ *                output layer: normalise neurons (repro_net_normalize; dead neurons with
+ *                unrepresentably small ||w_k|| are zeroed there), then simplify, all without
+ *                changing f on the data: a neuron whose activation is 0 on every data point is
+ *                dropped (w_k, b_k, v_k = 0); a neuron with b_k > 1e8 (1 + max ||x_i||) (active
+ *                and affine on all data) is folded into c += b_k v_k, A += v_k w_k^T when skip
+ *                (without skip only b_k > 1e100 (1 + max ||x_i||), constant part into c); neurons
+ *                whose normalised (w_k, b_k) agree within 1e-12 relative (Euclidean) are merged
+ *                into the first (its v gets the sum, the others are zeroed).  Then
+ *                Phi = relu(X W^T + b), unpenalised skip columns X (when skip), group
+ *                lambda = 2 lambda (weight_decay: the balanced equivalence) or lambda (group);
+ *                block coordinate descent with Newton refinement warm-started from the current
+ *                V, A^T, c (repro_glasso_solve, tol polish_tol, at most polish_iter iterations);
+ *                the result is written back, neurons with v_k = 0 get w_k = 0, and the network is
+ *                balanced.  Then the residual certificate
  *                (repro_certificate, ngrid candidates, seed 1) is computed: <= 1 + eps means no
  *                neuron outside the network could lower the objective.
  * Every call starts a fresh optimizer: Adam's moments are zero and the schedule starts at step 0
@@ -59,7 +68,7 @@ typedef struct {
 } repro_train_opts;
 
 typedef struct {
-    size_t steps;        /* optimizer steps taken (polish: FISTA iterations) */
+    size_t steps;        /* optimizer steps taken (polish: glasso iterations) */
     double objective, loss, penalty;
     double seconds;      /* wall time on the monotonic clock */
     const char *reason;  /* "tolerance" | "steps" | "stalled" (a static string) */

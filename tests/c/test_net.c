@@ -296,6 +296,66 @@ static void test_rescaling(gsl_rng *r)
     repro_net_free(c);
 }
 
+/* Neurons with tiny weights: normalize and balance must not overflow; a neuron whose rescaling
+ * is not representable is dead: zeroed, its constant v (b)_+ moved into c (f unchanged on data). */
+static void test_tiny_neurons(void)
+{
+    repro_net *net = repro_net_alloc(1, 2, 4, 1, 5);
+    double wk[4] = {1e-316, 1e-200, 1e-316, 0.7}, bk[4] = {0.5, 2.0, 0.0, -0.2};
+    double vk[4][2] = {{1, -2}, {1e-200, 3e-200}, {1, 0}, {0.3, 0.4}};
+    for (size_t k = 0; k < 4; k++) {
+        gsl_matrix_set(&net->W.matrix, k, 0, wk[k]);
+        gsl_vector_set(&net->b.vector, k, bk[k]);
+        for (size_t t = 0; t < 2; t++) gsl_matrix_set(&net->V.matrix, k, t, vk[k][t]);
+    }
+    gsl_matrix_set(&net->A.matrix, 0, 0, 0.1);
+    gsl_matrix *X = gsl_matrix_alloc(7, 1), *F0 = gsl_matrix_alloc(7, 2), *F1 = gsl_matrix_alloc(7, 2);
+    for (size_t i = 0; i < 7; i++) gsl_matrix_set(X, i, 0, -3.0 + i);
+    repro_net_eval(net, X, F0);
+    double c0 = gsl_vector_get(&net->c.vector, 0), c1 = gsl_vector_get(&net->c.vector, 1);
+
+    repro_net *nrm = repro_net_clone(net);
+    repro_net_normalize(nrm);
+    int finite = 1;
+    for (size_t i = 0; i < nrm->P; i++) finite &= isfinite(gsl_vector_get(nrm->theta, i));
+    CHECK(finite, "normalize with ||w_k|| = 1e-316: all parameters finite");
+    CHECK(gsl_matrix_get(&nrm->W.matrix, 0, 0) == 0 && gsl_vector_get(&nrm->b.vector, 0) == 0 &&
+              gsl_matrix_get(&nrm->V.matrix, 0, 0) == 0 && gsl_matrix_get(&nrm->V.matrix, 0, 1) == 0,
+          "normalize: a neuron with ||w_k|| = 1e-316 is dead (w, b, v = 0)");
+    /* neuron 1: ||w|| ||v|| = 3e-400 underflows; neuron 2 (b = 0): 1 / 1e-316 overflows */
+    CHECK(gsl_matrix_get(&nrm->W.matrix, 1, 0) == 0 && gsl_matrix_get(&nrm->W.matrix, 2, 0) == 0,
+          "normalize: underflowing ||w|| ||v|| and an overflowing scale give dead neurons");
+    CHECK_CLOSE(gsl_matrix_get(&nrm->W.matrix, 3, 0), 1, 1e-15, "normalize: a normal neuron is normalised");
+    CHECK_CLOSE(gsl_vector_get(&nrm->c.vector, 0), c0 + 0.5 * 1 + 2.0 * 1e-200, 1e-15,
+                "normalize: c absorbs v (b)_+ of the dead neurons (output 1)");
+    CHECK_CLOSE(gsl_vector_get(&nrm->c.vector, 1), c1 + 0.5 * -2 + 2.0 * 3e-200, 1e-15,
+                "normalize: c absorbs v (b)_+ of the dead neurons (output 2)");
+    repro_net_eval(nrm, X, F1);
+    CHECK_CLOSE(maxabs_diff(F0, F1), 0, 1e-14, "normalize with dead neurons: f unchanged on data");
+
+    repro_net *bal = repro_net_clone(net);
+    repro_net_balance(bal);
+    finite = 1;
+    for (size_t i = 0; i < bal->P; i++) finite &= isfinite(gsl_vector_get(bal->theta, i));
+    CHECK(finite, "balance with ||w_k|| = 1e-316: all parameters finite");
+    /* neuron 0: ||w|| ||v|| = sqrt(5) 1e-316 is representable: balanced to about 1.5e-158 */
+    double w0 = fabs(gsl_matrix_get(&bal->W.matrix, 0, 0));
+    gsl_vector_view v0 = gsl_matrix_row(&bal->V.matrix, 0);
+    CHECK(w0 > 1e-160 && fabs(w0 - gsl_blas_dnrm2(&v0.vector)) <= 1e-6 * w0,
+          "balance: ||w|| = 1e-316, ||v|| = sqrt 5 is balanced (||w|| = ||v|| ~ 1.5e-158)");
+    CHECK(gsl_matrix_get(&bal->W.matrix, 1, 0) == 0 && gsl_matrix_get(&bal->V.matrix, 1, 1) == 0 &&
+              gsl_vector_get(&bal->b.vector, 1) == 0,
+          "balance: ||w|| ||v|| underflowing gives a dead neuron");
+    repro_net_eval(bal, X, F1);
+    CHECK_CLOSE(maxabs_diff(F0, F1), 0, 1e-14, "balance with tiny neurons: f unchanged on data");
+    repro_net_free(net);
+    repro_net_free(nrm);
+    repro_net_free(bal);
+    gsl_matrix_free(X);
+    gsl_matrix_free(F0);
+    gsl_matrix_free(F1);
+}
+
 /* Set neuron K of a d = 1 network. */
 static void set_neuron(repro_net *net, size_t k, double w, double b, const double *v)
 {
@@ -542,6 +602,7 @@ int main(void)
     test_gradient(r);
     test_objective_errors(r);
     test_rescaling(r);
+    test_tiny_neurons();
     test_knots(r);
     test_save_load(r);
     test_init();

@@ -97,6 +97,82 @@ static void test_adam_polish(void)
     repro_dataset_free(ds);
 }
 
+/* Figure 4 of the paper: N = 5, K = 20, skip, lambda = 1e-5 (group 2e-5) after Adam.  The polish
+ * problem is degenerate (rank 3, near-duplicate columns); it must converge to gap <= 1e-10
+ * objective.  A copy of the trained net with a duplicated neuron (same normalised (w, b), v split)
+ * a neuron dead on the data (knot beyond the data) and one with a knot at -1e120 polishes to the
+ * same objective, the duplicate merged, the dead neuron dropped, the far one folded. */
+static void test_figure4_polish(void)
+{
+    double x[5] = {-2, -1, 0, 1, 2}, y[5] = {1.0, 0.0, 0.3, 1.5, 1.0};
+    repro_dataset *ds = data1(x, y, 5);
+    repro_net *net = repro_net_alloc(1, 1, 20, 1, 1);
+    repro_train_opts o;
+    repro_train_opts_default(&o);
+    o.lambda = 1e-5;
+    o.steps = 30000;
+    o.lr = 1e-2;
+    o.schedule = REPRO_LR_COSINE;
+    o.lr_min = 1e-4;
+    repro_train_report r;
+    CHECK(repro_train(net, ds->X, ds->Y, &o, &r) == 0, "figure 4: adam runs");
+    /* net2: neurons 0..19 of net, 20 = neuron 0 scaled by 3 (v_0 split), 21 dead on the data,
+     * 22 with w = 1e-120, b = 1 (a knot at -1e120: the constant 0.25 on the data, taken off c) */
+    repro_net *net2 = repro_net_alloc(1, 1, 23, 1, 1);
+    for (size_t k = 0; k < 20; k++) {
+        gsl_matrix_set(&net2->W.matrix, k, 0, gsl_matrix_get(&net->W.matrix, k, 0));
+        gsl_vector_set(&net2->b.vector, k, gsl_vector_get(&net->b.vector, k));
+        gsl_matrix_set(&net2->V.matrix, k, 0, gsl_matrix_get(&net->V.matrix, k, 0));
+    }
+    double w0 = gsl_matrix_get(&net->W.matrix, 0, 0), b0 = gsl_vector_get(&net->b.vector, 0),
+           v0 = gsl_matrix_get(&net->V.matrix, 0, 0);
+    gsl_matrix_set(&net2->V.matrix, 0, 0, v0 / 2);
+    gsl_matrix_set(&net2->W.matrix, 20, 0, 3 * w0);
+    gsl_vector_set(&net2->b.vector, 20, 3 * b0);
+    gsl_matrix_set(&net2->V.matrix, 20, 0, v0 / 6);
+    gsl_matrix_set(&net2->W.matrix, 21, 0, 1);
+    gsl_vector_set(&net2->b.vector, 21, -10);
+    gsl_matrix_set(&net2->V.matrix, 21, 0, 5);
+    gsl_matrix_set(&net2->W.matrix, 22, 0, 1e-120);
+    gsl_vector_set(&net2->b.vector, 22, 1);
+    gsl_matrix_set(&net2->V.matrix, 22, 0, 0.25);
+    gsl_matrix_memcpy(&net2->A.matrix, &net->A.matrix);
+    gsl_vector_memcpy(&net2->c.vector, &net->c.vector);
+    gsl_vector_add_constant(&net2->c.vector, -0.25);
+    gsl_matrix *F1 = gsl_matrix_alloc(5, 1), *F2 = gsl_matrix_alloc(5, 1);
+    repro_net_eval(net, ds->X, F1);
+    repro_net_eval(net2, ds->X, F2);
+    gsl_matrix_sub(F2, F1);
+    CHECK(fabs(gsl_matrix_max(F2)) + fabs(gsl_matrix_min(F2)) < 1e-12,
+          "figure 4: the augmented net is the same function on the data");
+
+    o.optimizer = REPRO_TRAIN_POLISH;
+    int rc = repro_train(net, ds->X, ds->Y, &o, &r);
+    CHECK(rc == 0 && strcmp(r.reason, "tolerance") == 0, "figure 4 polish: reason tolerance");
+    char name[160];
+    snprintf(name, sizeof name, "figure 4 polish: gap %.3g <= 1e-10 objective %.6g", r.gap, r.objective);
+    CHECK(r.gap <= 1e-10 * r.objective, name);
+    CHECK(r.seconds < 1, "figure 4 polish: well under a second");
+    CHECK(r.certificate <= 1 + 1e-3, "figure 4 polish: certificate near 1");
+    repro_train_report r2;
+    rc = repro_train(net2, ds->X, ds->Y, &o, &r2);
+    CHECK(rc == 0 && strcmp(r2.reason, "tolerance") == 0, "figure 4 polish (duplicate, dead): converges");
+    CHECK_CLOSE(r2.objective, r.objective, 1e-9 * r.objective,
+                "figure 4 polish (duplicate, dead): same optimum");
+    CHECK(gsl_matrix_get(&net2->W.matrix, 20, 0) == 0 && gsl_matrix_get(&net2->V.matrix, 20, 0) == 0,
+          "figure 4 polish: the duplicate neuron was merged");
+    CHECK(gsl_matrix_get(&net2->W.matrix, 21, 0) == 0 && gsl_matrix_get(&net2->V.matrix, 21, 0) == 0 &&
+              gsl_vector_get(&net2->b.vector, 21) == 0,
+          "figure 4 polish: the neuron dead on the data was dropped");
+    CHECK(gsl_matrix_get(&net2->W.matrix, 22, 0) == 0 && gsl_matrix_get(&net2->V.matrix, 22, 0) == 0,
+          "figure 4 polish: the neuron with a knot at -1e120 was folded into c and A");
+    gsl_matrix_free(F1);
+    gsl_matrix_free(F2);
+    repro_net_free(net);
+    repro_net_free(net2);
+    repro_dataset_free(ds);
+}
+
 /* A net with one neuron at every interior data point can represent the regularised optimum,
  * so after the polish no candidate neuron beats lambda: certificate <= 1. */
 static void test_certificate_full(void)
@@ -243,6 +319,7 @@ int main(void)
     repro_err_init();
     test_adam_polish();
     test_certificate_full();
+    test_figure4_polish();
     test_divergence();
     test_stopping();
     test_errors();
