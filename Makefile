@@ -14,6 +14,10 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 1735689
 export SOURCE_DATE_EPOCH
 export FORCE_SOURCE_DATE := 1
 export TZ := UTC
+# Stages run in parallel, one process per core: OpenBLAS threads would only compete with them
+# (bench/ measures both layouts).
+OPENBLAS_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS
 REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unversioned)$(shell test -n "$$(git status --porcelain -- src lua pipeline paper Makefile 2>/dev/null)" && echo +modified)
 # SOURCE_URL: where a script's project path is appended for the caption hyperlinks; derived from
 # the git remote "origin" (GitHub/GitLab style .../blob/COMMIT/PREFIX), empty without a remote.
@@ -27,7 +31,7 @@ FIG ?= figures
 -include $(B)/config.mk
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-CFLAGS  := -std=c11 -O2 -g -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(DEP_CFLAGS)
+CFLAGS  := -std=c11 -O2 -g -fno-math-errno -fvect-cost-model=cheap -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(DEP_CFLAGS)
 SANFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
             $(DEP_CFLAGS)

@@ -1,4 +1,5 @@
 /* build/repro: the command line of the engine. */
+#include "blascore.h"
 #include "cmd_diff.h"
 #include "err.h"
 #include "results.h"
@@ -127,6 +128,7 @@ static int cmd_collect(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    repro_blas_core_fix(argv);
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;

@@ -7,6 +7,9 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +147,39 @@ static cblocks cblocks_of(const repro_net *net, const double *th)
 }
 
 /* H (M x K) = relu(X W^T + 1 b^T); F (M x T) = H V + X A^T + 1 c^T.  Shapes already checked. */
+/* h[k] = max(h[k] + b[k], 0), and dh[k] = 0 where h[k] <= 0.  Branch-free (the signs are
+ * random, so a branch mispredicts half the time; SSE2 max / compare-and-mask on x86-64).  A NaN
+ * stays NaN in relu_bias so that divergence is seen. */
+static void relu_bias(double *restrict h, const double *restrict b, size_t K)
+{
+    size_t k = 0;
+#ifdef __SSE2__
+    const __m128d zero = _mm_setzero_pd();
+    for (; k + 2 <= K; k += 2) {
+        __m128d z = _mm_add_pd(_mm_loadu_pd(h + k), _mm_loadu_pd(b + k));
+        _mm_storeu_pd(h + k, _mm_max_pd(zero, z)); /* maxpd returns z when z is NaN */
+    }
+#endif
+    for (; k < K; k++) {
+        double z = h[k] + b[k];
+        h[k] = z > 0 || isnan(z) ? z : 0;
+    }
+}
+
+static void relu_mask(double *restrict dh, const double *restrict h, size_t K)
+{
+    size_t k = 0;
+#ifdef __SSE2__
+    const __m128d zero = _mm_setzero_pd();
+    for (; k + 2 <= K; k += 2) {
+        __m128d keep = _mm_cmpgt_pd(_mm_loadu_pd(h + k), zero);
+        _mm_storeu_pd(dh + k, _mm_and_pd(_mm_loadu_pd(dh + k), keep));
+    }
+#endif
+    for (; k < K; k++)
+        if (!(h[k] > 0)) dh[k] = 0;
+}
+
 static void forward(const repro_net *net, const cblocks *B, const gsl_matrix *X, gsl_matrix *H,
                     gsl_matrix *F)
 {
@@ -152,10 +188,7 @@ static void forward(const repro_net *net, const cblocks *B, const gsl_matrix *X,
     const double *b = B->b.vector.data, *c = B->c.vector.data;
     for (size_t i = 0; i < M; i++) {
         double *h = H->data + i * H->tda;
-        for (size_t k = 0; k < K; k++) {
-            double z = h[k] + b[k];
-            h[k] = z > 0 ? z : 0;
-        }
+        relu_bias(h, b, K);
     }
     gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, H, &B->V.matrix, 0.0, F);
     if (net->skip) gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, X, &B->A.matrix, 1.0, F);
@@ -273,8 +306,7 @@ static void backward(const repro_net *net, const cblocks *B, const gsl_matrix *X
     for (size_t i = 0; i < N; i++) {
         const double *h = w->H->data + i * w->H->tda;
         double *dh = w->dH->data + i * w->dH->tda;
-        for (size_t k = 0; k < K; k++)
-            if (!(h[k] > 0)) dh[k] = 0;
+        relu_mask(dh, h, K);
     }
     /* dW = dH^T X + 2 lambda W, db = dH^T 1 */
     gsl_matrix_memcpy(&gW.matrix, &B->W.matrix);

@@ -68,9 +68,14 @@ double repro_optim_lr_at(const repro_optim_params *p, size_t t)
 
 static int vector_finite(const gsl_vector *v)
 {
-    for (size_t i = 0; i < v->size; i++)
-        if (!isfinite(gsl_vector_get(v, i))) return 0;
-    return 1;
+    const double *d = v->data;
+    int ok = 1;
+    if (v->stride != 1) {
+        for (size_t i = 0; i < v->size; i++) ok &= isfinite(d[i * v->stride]) != 0;
+        return ok;
+    }
+    for (size_t i = 0; i < v->size; i++) ok &= isfinite(d[i]) != 0;
+    return ok;
 }
 
 static int check_params(const repro_optim_params *p)
@@ -218,30 +223,34 @@ int repro_optim_set(repro_optim *o, repro_optim_fdf fdf, void *params, const gsl
     return 0;
 }
 
+/* One Adam step.  The trial point and its gradient go into the spare buffers (xprev, gprev),
+ * which are swapped with (x, grad) when the trial is finite: no copies per step, and on a
+ * non-finite trial x and grad still hold the last finite point. */
 static int adam_step(repro_optim *o)
 {
     const repro_optim_params *p = &o->p;
     double lr = repro_optim_lr_at(p, o->t);
     double t1 = (double)(o->t + 1);
     double bc1 = 1 - pow(p->beta1, t1), bc2 = 1 - pow(p->beta2, t1);
-    double step = lr / bc1, sbc2 = sqrt(bc2);
-    gsl_vector_memcpy(o->xprev, o->x);
-    gsl_vector_memcpy(o->gprev, o->grad);
-    for (size_t i = 0; i < o->n; i++) {
-        double g = gsl_vector_get(o->grad, i);
-        double m = p->beta1 * gsl_vector_get(o->m, i) + (1 - p->beta1) * g;
-        double v = p->beta2 * gsl_vector_get(o->v, i) + (1 - p->beta2) * g * g;
-        gsl_vector_set(o->m, i, m);
-        gsl_vector_set(o->v, i, v);
-        gsl_vector_set(o->x, i, gsl_vector_get(o->x, i) - step * m / (sqrt(v) / sbc2 + p->eps));
+    const double step = lr / bc1, isbc2 = 1 / sqrt(bc2), eps = p->eps;
+    const double b1 = p->beta1, b2 = p->beta2, c1 = 1 - p->beta1, c2 = 1 - p->beta2;
+    const double *restrict g = o->grad->data, *restrict x = o->x->data;
+    double *restrict m = o->m->data, *restrict v = o->v->data, *restrict xn = o->xprev->data;
+    const size_t n = o->n;
+    for (size_t i = 0; i < n; i++) {
+        double mi = b1 * m[i] + c1 * g[i];
+        double vi = b2 * v[i] + c2 * g[i] * g[i];
+        m[i] = mi;
+        v[i] = vi;
+        xn[i] = x[i] - step * mi / (sqrt(vi) * isbc2 + eps);
     }
-    double f = o->fdf(o->x, o->params, o->grad);
-    if (!isfinite(f) || !vector_finite(o->grad)) {
-        /* the moments already moved; x, f, grad go back to the last finite point */
-        gsl_vector_memcpy(o->x, o->xprev);
-        gsl_vector_memcpy(o->grad, o->gprev);
-        return GSL_EBADFUNC;
-    }
+    double f = o->fdf(o->xprev, o->params, o->gprev);
+    if (!isfinite(f) || !vector_finite(o->gprev)) return GSL_EBADFUNC; /* moments have moved */
+    gsl_vector *tx = o->x, *tg = o->grad;
+    o->x = o->xprev;
+    o->grad = o->gprev;
+    o->xprev = tx;
+    o->gprev = tg;
     o->f = f;
     o->t++;
     return GSL_SUCCESS;

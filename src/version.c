@@ -1,5 +1,7 @@
 #include "version.h"
 
+#include "blascore.h"
+
 #include <cairo.h>
 #include <gsl/gsl_version.h>
 #include <jansson.h>
@@ -14,7 +16,7 @@ const char *repro_version_line(void)
 {
     static char buf[256];
     snprintf(buf, sizeof buf,
-             "repro " REPRO_VERSION " (GSL %s with OpenBLAS, Lua %s.%s.%s, cairo %s, pango %s, "
+             "repro " REPRO_VERSION " (GSL %s with OpenBLAS %s kernels, Lua %s.%s.%s, cairo %s, pango %s, "
              "jansson %s, "
 #if defined(__clang__)
              "clang " __clang_version__
@@ -24,7 +26,7 @@ const char *repro_version_line(void)
              "unknown compiler"
 #endif
              ")",
-             gsl_version, LUA_VERSION_MAJOR, LUA_VERSION_MINOR, LUA_VERSION_RELEASE,
+             gsl_version, repro_blas_core(), LUA_VERSION_MAJOR, LUA_VERSION_MINOR, LUA_VERSION_RELEASE,
              cairo_version_string(), pango_version_string(), JANSSON_VERSION);
     return buf;
 }

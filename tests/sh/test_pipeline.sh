@@ -49,3 +49,12 @@ ok "README example extracted" "[ -s $tmp/example.lua ]"
 case "$B" in /*) bin=$B/repro ;; *) bin=$src/$B/repro ;; esac
 (cd "$tmp" && "$bin" run example.lua --out "$tmp/ex" --figures "$tmp/exfig" >/dev/null 2>&1)
 ok "README example runs and draws its figure" "[ -s $tmp/exfig/example.pdf ] && [ -s $tmp/exfig/example.png ]"
+
+# OpenBLAS kernels: a user's OPENBLAS_CORETYPE wins; unset, a CPU with AVX2 or AVX-512 never
+# runs the generic Prescott kernels (Debian 12's OpenBLAS falls back to them on new CPUs).
+ok "OPENBLAS_CORETYPE set by the user is kept" \
+   "OPENBLAS_CORETYPE=Prescott $bin --version | grep -q 'OpenBLAS Prescott kernels'"
+if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
+  ok "no generic kernels on a CPU with AVX2 and FMA" \
+     "env -u OPENBLAS_CORETYPE $bin --version | grep -v -q 'OpenBLAS Prescott kernels'"
+fi

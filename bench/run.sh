@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# make bench: the engine's training against the paper's stack (PyTorch, float64, Adam) on the same
+# problems; prints the table and writes it to bench/results.md.  About 10 minutes on 2 cores.
+#   B            build folder (default build): $B/repro is the engine, $B/bench the work folder
+#   BENCH_STEPS  Adam steps per timing round (default 2000; 3 rounds, best counts)
+#   BENCH_BUDGET PyTorch's step budget for "time to the same objective" (default 20000; the
+#                paper's 2-D runs took ~2e5 steps, scaled down here to fit the time)
+#   BENCH_CAP    seconds the engine may spend per problem and method to reach PyTorch's objective (20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${B:-build}
+OUT=$B/bench
+PY=/usr/bin/python3
+STEPS=${BENCH_STEPS:-2000}
+BUDGET=${BENCH_BUDGET:-20000}
+CAP=${BENCH_CAP:-20}
+EVERY=100
+ALL=fig4_T1,fig4_T2,squares_T1,squares_T101,teacher_T1,teacher_T25
+export REPRO_PROGRESS=0
+start=$(date +%s)
+now() { date +%s.%N; }
+say() { printf '[bench %4ds] %s\n' $(($(date +%s) - start)) "$*" >&2; }
+
+if ! "$PY" -c 'import torch' 2>/dev/null; then
+    echo "bench: PyTorch is missing: run as root  apt-get install -y python3-torch" >&2
+    exit 1
+fi
+[ -x "$B/repro" ] || { echo "bench: $B/repro not built (make B=$B)" >&2; exit 1; }
+mkdir -p "$OUT"
+repro() { "$B/repro" run "$@" --out "$OUT/stage" --figures "$OUT/stage/figures"; }
+
+{
+    echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n1)"
+    echo "cores=$(nproc)"
+    echo "torch=$("$PY" -c 'import torch; print(torch.__version__)')"
+    echo "openblas=$(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo ?)"
+    echo "steps=$STEPS budget=$BUDGET cap=$CAP every=$EVERY"
+} >"$OUT/machine.txt"
+
+say "datasets"
+repro bench/problems.lua dir="$OUT" >/dev/null
+
+say "dgemm throughput at the shapes of one step (OpenBLAS, 1 and 2 threads)"
+cc -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
+    bench/dgemm.c -o "$OUT/dgemm" -lgsl -lopenblas -lm
+# N is the number of data rows of each CSV file
+shapes=""
+while IFS=$'\t' read -r name file d T K lambda; do
+    [ "$name" = name ] && continue
+    N=$(($(wc -l <"$OUT/$file") - 1))
+    shapes="$shapes $name $N $d $K $T"
+done <"$OUT/problems.tsv"
+: >"$OUT/dgemm.tsv.tmp"
+for th in 1 2; do
+    # shellcheck disable=SC2086
+    OPENBLAS_NUM_THREADS=$th "$OUT/dgemm" $shapes >>"$OUT/dgemm.tsv.tmp"
+    OPENBLAS_NUM_THREADS=$th "$OUT/dgemm" peak 1000 >>"$OUT/dgemm.tsv.tmp"
+done
+mv "$OUT/dgemm.tsv.tmp" "$OUT/dgemm.tsv"
+
+for th in 1 2; do
+    say "time per step, $STEPS Adam steps x 3 rounds: PyTorch, $th thread(s)"
+    OPENBLAS_NUM_THREADS=$th "$PY" bench/torch_baseline.py --problems "$OUT/problems.tsv" \
+        --names "$ALL" --mode steps --threads "$th" --steps "$STEPS" --every "$EVERY" \
+        --out "$OUT/torch_steps_$th.json"
+    say "time per step, $STEPS Adam steps x 3 rounds: engine, $th thread(s)"
+    OPENBLAS_NUM_THREADS=$th repro bench/train.lua dir="$OUT" names="$ALL" mode=steps \
+        steps="$STEPS" every="$EVERY" out="$OUT/ours_steps_$th.json"
+done
+
+# Each side's faster thread count per problem, and step counts for ~3 s layout runs.
+eval "$("$PY" bench/report.py plan "$OUT")"
+
+say "time to the same objective: PyTorch, $BUDGET steps, rate 1e-2 -> 1e-3 -> 1e-4"
+for th in 1 2; do
+    names=TORCH_BUDGET_$th
+    [ -n "${!names}" ] || continue
+    OPENBLAS_NUM_THREADS=$th "$PY" bench/torch_baseline.py --problems "$OUT/problems.tsv" \
+        --names "${!names}" --mode budget --threads "$th" --steps "$BUDGET" --every "$EVERY" \
+        --out "$OUT/torch_budget_$th.json"
+done
+
+say "time to the same objective: engine (same Adam schedule; Adam + polish)"
+targets=$("$PY" bench/report.py targets "$OUT")
+for th in 1 2; do
+    names=OURS_TARGET_$th
+    [ -n "${!names}" ] || continue
+    OPENBLAS_NUM_THREADS=$th repro bench/train.lua dir="$OUT" names="${!names}" mode=target \
+        steps="$BUDGET" every="$EVERY" cap="$CAP" targets="$targets" \
+        out="$OUT/ours_target_$th.json"
+done
+
+say "parallel layout: 2 processes x 1 thread against 1 process x 2 threads"
+: >"$OUT/layout.tsv.tmp"
+for p in $LAYOUT; do
+    name=${p%%:*}
+    n=${p##*:}
+    t0=$(now)
+    OPENBLAS_NUM_THREADS=1 repro bench/train.lua dir="$OUT" names="$name" mode=steps steps="$n" \
+        warmup=0 repeats=1 seed=1 out="$OUT/layout_a.json" 2>/dev/null &
+    a=$!
+    OPENBLAS_NUM_THREADS=1 repro bench/train.lua dir="$OUT" names="$name" mode=steps steps="$n" \
+        warmup=0 repeats=1 seed=2 out="$OUT/layout_b.json" 2>/dev/null &
+    b=$!
+    wait "$a" "$b"
+    t1=$(now)
+    OPENBLAS_NUM_THREADS=2 repro bench/train.lua dir="$OUT" names="$name" mode=steps steps="$n" \
+        warmup=0 repeats=1 seed=1 out="$OUT/layout_c.json" 2>/dev/null
+    t2=$(now)
+    awk -v n="$name" -v s="$n" -v a="$t0" -v b="$t1" -v c="$t2" \
+        'BEGIN { printf "%s\t%d\t%.6f\t%.6f\n", n, s, b - a, c - b }' >>"$OUT/layout.tsv.tmp"
+done
+mv "$OUT/layout.tsv.tmp" "$OUT/layout.tsv"
+
+echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+echo "seconds=$(($(date +%s) - start))" >>"$OUT/machine.txt"
+"$PY" bench/report.py table "$OUT" bench/results.md
+say "done; table written to bench/results.md"
