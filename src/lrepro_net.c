@@ -352,7 +352,8 @@ static int net_train(lua_State *L)
     repro_dataset *ds = checkds(L, 2, net, "train");
     static const char *const keys[] = {"objective", "lambda", "optimizer", "steps", "tol", "lr",
                                        "schedule", "lr_min", "gamma", "step_size", "milestones",
-                                       "progress", "ngrid", "polish_tol", "polish_iter", NULL};
+                                       "progress", "ngrid", "polish_tol", "polish_iter",
+                                       "target", NULL};
     lrepro_checkoptions(L, 3, "train", keys);
     repro_train_opts o;
     repro_train_opts_default(&o);
@@ -364,6 +365,15 @@ static int net_train(lua_State *L)
         return luaL_error(L, "train: polish needs lambda > 0, got %f", o.lambda);
     o.steps = optcount(L, 3, "train", "steps", o.steps, 1);
     o.tol = optfinite(L, 3, "train", "tol", o.tol, 0, 0);
+    if (lua_istable(L, 3)) {
+        if (lua_getfield(L, 3, "target") != LUA_TNIL) {
+            if (lua_type(L, -1) != LUA_TNUMBER || !isfinite(lua_tonumber(L, -1)))
+                return luaL_error(L, "train: target must be a finite number, got %s",
+                                  luaL_tolstring(L, -1, NULL));
+            o.target = lua_tonumber(L, -1);
+        }
+        lua_pop(L, 1);
+    }
     o.lr = optfinite(L, 3, "train", "lr", o.lr, 0, 1);
     o.lr_min = optfinite(L, 3, "train", "lr_min", o.lr_min, 0, 0);
     if (o.schedule == REPRO_LR_COSINE && o.lr_min > o.lr)

@@ -29,6 +29,7 @@ void repro_train_opts_default(repro_train_opts *o)
     o->optimizer = REPRO_TRAIN_ADAM;
     o->steps = 10000;
     o->tol = 0;
+    o->target = -INFINITY;
     o->lr = 1e-3;
     o->schedule = REPRO_LR_CONSTANT;
     o->lr_min = 0;
@@ -64,6 +65,8 @@ static int check_opts(const repro_train_opts *o)
     if (o->optimizer > REPRO_TRAIN_POLISH)
         return repro_err("train: optimizer must be adam, lbfgs or polish, got %d", (int)o->optimizer);
     if (!(o->tol >= 0)) return repro_err("train: tol must be >= 0, got %g", o->tol);
+    if (isnan(o->target) || o->target == INFINITY)
+        return repro_err("train: target must be a number below +Inf, got %g", o->target);
     if (o->optimizer == REPRO_TRAIN_POLISH) {
         if (!(o->lambda > 0)) return repro_err("train: polish needs lambda > 0, got %g", o->lambda);
         if (o->ngrid == 0) return repro_err("train: ngrid must be >= 1, got 0");
@@ -160,6 +163,10 @@ static int train_gradient(repro_net *net, const gsl_matrix *X, const gsl_matrix 
         if (o->progress) show_progress(opt, t, o->steps);
         if (o->tol > 0 && t >= TOL_WINDOW && fabs(old - f) <= o->tol * fmax(fabs(f), 1e-300)) {
             rep->reason = "tolerance";
+            break;
+        }
+        if (f <= o->target) {
+            rep->reason = "target";
             break;
         }
     }

@@ -29,7 +29,9 @@
  * Every call starts a fresh optimizer: Adam's moments are zero and the schedule starts at step 0
  * (training in chunks is therefore not the same as one long call).
  * Stopping (ADAM / LBFGS): after opts->steps steps ("steps"), when the relative change of the
- * objective over the last 100 steps is below tol ("tolerance"; tol = 0 disables it), or when
+ * objective over the last 100 steps is below tol ("tolerance"; tol = 0 disables it), when the
+ * objective being minimised reaches opts->target ("target"; used by bench/ to time how long a
+ * run needs to reach a given objective), or when
  * lbfgs cannot make progress ("stalled").  POLISH: "tolerance" when the duality gap reached
  * polish_tol, else "steps".
  * Divergence (a NaN/Inf objective or gradient): repro_err names the step, the network keeps its
@@ -54,6 +56,8 @@ typedef struct {
     repro_optimizer optimizer; /* default ADAM */
     size_t steps;              /* default 10000 (adam/lbfgs) */
     double tol;                /* default 0: run all steps */
+    double target;             /* adam/lbfgs: stop once the objective being minimised is <= target
+                                  ("target"); default -Inf: never */
     double lr;                 /* adam, default 1e-3 */
     repro_lr_schedule schedule; /* default constant */
     double lr_min;             /* cosine, default 0 */
@@ -71,7 +75,7 @@ typedef struct {
     size_t steps;        /* optimizer steps taken (polish: glasso iterations) */
     double objective, loss, penalty;
     double seconds;      /* wall time on the monotonic clock */
-    const char *reason;  /* "tolerance" | "steps" | "stalled" (a static string) */
+    const char *reason;  /* "tolerance" | "target" | "steps" | "stalled" (a static string) */
     double gap;          /* polish: the group-lasso duality gap; NaN otherwise */
     double certificate;  /* polish: the certificate ratio; NaN otherwise */
 } repro_train_report;

@@ -98,6 +98,17 @@ T.close("certificate() = polish report", t:certificate(ds, {lambda = 1e-4}), rp.
 local rs = t:train(ds, {optimizer = "adam", schedule = "step", milestones = {10, 20}, gamma = 0.5,
                         steps = 30, lambda = 1e-4})
 T.ok("step schedule with milestones runs", rs.steps == 30)
+-- target: a fresh net trained towards the objective reached above stops there, earlier.
+local tt = repro.net{d = 1, T = 1, K = 10, seed = 3}
+local rt = tt:train(ds, {steps = 3000, lr = 1e-2, lambda = 1e-4, schedule = "cosine",
+                         lr_min = 1e-4, progress = false, target = 2 * r.objective})
+local ot = tt:objective(ds, {lambda = 1e-4})
+T.ok("target: stops early with reason 'target'", rt.reason == "target" and rt.steps < 3000,
+     rt.reason .. " after " .. rt.steps)
+T.ok("target: the network it stops at is at or below the target (before balancing)",
+     ot <= 2 * r.objective * (1 + 1e-12))
+T.errors("target must be a number", function() tt:train(ds, {target = "low"}) end,
+         "train: target must be a finite number")
 local rl = t:train(ds, {optimizer = "lbfgs", steps = 20, lambda = 1e-4})
 T.ok("lbfgs runs", rl.steps <= 20 and (rl.reason == "steps" or rl.reason == "stalled"))
 
