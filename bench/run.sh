@@ -27,6 +27,9 @@ if ! "$PY" -c 'import torch' 2>/dev/null; then
 fi
 [ -x "$B/repro" ] || { echo "bench: $B/repro not built (make B=$B)" >&2; exit 1; }
 mkdir -p "$OUT"
+# Every side uses the same OpenBLAS kernels: the ones the engine picks for this CPU (blascore.h).
+OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-$("$B/repro" --version | sed -n 's/.*OpenBLAS \([A-Za-z0-9]*\) kernels.*/\1/p')}
+export OPENBLAS_CORETYPE
 repro() { "$B/repro" run "$@" --out "$OUT/stage" --figures "$OUT/stage/figures"; }
 
 {
@@ -34,7 +37,7 @@ repro() { "$B/repro" run "$@" --out "$OUT/stage" --figures "$OUT/stage/figures";
     echo "cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n1)"
     echo "cores=$(nproc)"
     echo "torch=$("$PY" -c 'import torch; print(torch.__version__)')"
-    echo "openblas=$(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo ?)"
+    echo "openblas=$(dpkg-query -W -f='${Version}' libopenblas0-pthread 2>/dev/null || echo ?) ($OPENBLAS_CORETYPE kernels)"
     echo "steps=$STEPS budget=$BUDGET cap=$CAP every=$EVERY"
 } >"$OUT/machine.txt"
 
