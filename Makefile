@@ -88,8 +88,12 @@ endif
 .PHONY: $(STAGE_TARGETS) figures clean-tmp
 clean-tmp:
 	@find $(FIG) $(B)/stages -name '*.tmp.*' -delete 2>/dev/null || true
+# Figures carry a fixed date (FIGURE_EPOCH), not the commit time: a stage cached at an earlier
+# commit and the same stage run afresh now must give the same bytes (make verify, repro diff).
+# The paper's own date is SOURCE_DATE_EPOCH.
+FIGURE_EPOCH ?= 1735689600
 $(STAGE_TARGETS): stage-%: $(B)/repro clean-tmp
-	@$(B)/repro stage pipeline/$*.lua --out $(B)/stages/$* --figures $(FIG) \
+	@SOURCE_DATE_EPOCH=$(FIGURE_EPOCH) $(B)/repro stage pipeline/$*.lua --out $(B)/stages/$* --figures $(FIG) \
 	    $(patsubst $*.%,%,$(filter $*.%,$(SET)))
 
 # Rewritten only when its content changes, so LaTeX re-runs only when a number or figure did.
