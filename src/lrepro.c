@@ -640,5 +640,6 @@ int luaopen_repro(lua_State *L)
     lrepro_open_kernel(L);
     lrepro_open_plot(L);
     lrepro_open_net(L);
+    lrepro_open_linalg(L);
     return 1;
 }

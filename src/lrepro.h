@@ -23,6 +23,7 @@ void lrepro_open_univariate(lua_State *L); /* repro.univariate */
 void lrepro_open_kernel(lua_State *L);     /* repro.kernel */
 void lrepro_open_plot(lua_State *L);       /* repro.figure */
 void lrepro_open_net(lua_State *L);        /* repro.net */
+void lrepro_open_linalg(lua_State *L);     /* repro.linalg */
 
 /* ---- GSL objects owned by the Lua stack ---------------------------------------------------- */
 /* Push a new box owning a zeroed vector / matrix and return the GSL object. */

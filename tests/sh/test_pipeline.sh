@@ -17,6 +17,9 @@ for script in pipeline/*.lua; do
   name=$(basename "$script" .lua)
   for variant in normal asan; do
     bin=$B/repro; [ $variant = asan ] && bin=$B/asan/repro
+    # fig5 trains seven K = 800 networks (about 45 s): under ASan that would be many minutes; its
+    # engine code (net, optim, train, convex) runs under ASan in tests/c/test_*.c instead.
+    if [ $variant = asan ] && [ "$name" = fig5 ]; then echo "# skip $name under ASan: too slow, its engine code is covered by C tests"; continue; fi
     out=$tmp/$variant/$name
     mkdir -p "$tmp/$variant"
     "$bin" run "$script" --out "$out/stage" --figures "$out/fig" >"$out.log" 2>&1
@@ -39,6 +42,7 @@ for script in pipeline/*.lua; do
   done
   # Normal and sanitized builds draw the same figures (same numbers, same pixels).
   for f in "$out"/fig/*.json; do
+    [ -d "$tmp/asan/$name" ] || continue
     ok "$name: $(basename "$f") identical under ASan" "cmp -s $f $tmp/asan/$name/fig/$(basename "$f")"
   done
 done
