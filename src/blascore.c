@@ -2,6 +2,10 @@
 #include "blascore.h"
 
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <pmmintrin.h>
+#include <xmmintrin.h>
+#endif
 #include <string.h>
 #include <unistd.h>
 
@@ -31,4 +35,12 @@ void repro_blas_core_fix(char **argv)
     if (setenv("OPENBLAS_CORETYPE", want, 1) != 0) return;
     execv("/proc/self/exe", argv);
     unsetenv("OPENBLAS_CORETYPE"); /* execv failed: carry on with the generic kernels */
+}
+
+void repro_flush_subnormals(void)
+{
+#if defined(__SSE2__)
+    _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
+    _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
+#endif
 }

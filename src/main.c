@@ -129,6 +129,7 @@ static int cmd_collect(int argc, char **argv)
 int main(int argc, char **argv)
 {
     repro_blas_core_fix(argv);
+    repro_flush_subnormals();
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;

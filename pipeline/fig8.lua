@@ -1,0 +1,155 @@
+-- Figures 8, 9 and 10: the teacher-student experiment of the paper's Appendix B.2.  A teacher of
+-- 25 unit-norm ReLU neurons in R^5 without bias labels 20 Gaussian inputs, one task per teacher
+-- neuron: y_it = (w_t . x_i)_+.  One student network learns all 25 tasks at once; 25 students
+-- learn one task each (K = 800, weight decay 1e-4, no skip connection, Adam then the polish).
+--   fig8:  which neurons of the multi-task student serve which tasks (|v_kt|);
+--   fig9:  the 25 outputs of the multi-task student along one unit direction w;
+--   fig10: the 25 single-task students along the same direction.
+-- The paper's reading: single-task students recover their teacher neuron (a ReLU ridge, few
+-- active neurons); the multi-task student shares about 150 neurons among all tasks and its
+-- outputs are not ridges.
+local repro = require "repro"
+
+local P = repro.params{d = 5, N = 20, T = 25, K = 800, lambda = 1e-4, steps = 20000, lr = 1e-2,
+                       lr_min = 1e-4, seed = 2410, mse = 1e-4, polish_iter = 20000}
+math.randomseed(P.seed)
+local d, N, T = P.d, P.N, P.T
+local function unit()
+  local w, s = {}, 0
+  for j = 1, d do w[j] = repro.gaussian(); s = s + w[j] ^ 2 end
+  for j = 1, d do w[j] = w[j] / math.sqrt(s) end
+  return w
+end
+local function dot(a, b) local s = 0; for j = 1, d do s = s + a[j] * b[j] end; return s end
+local teacher = {}
+for t = 1, T do teacher[t] = unit() end
+local X, Y = {}, {}
+for i = 1, N do
+  local x = {}
+  for j = 1, d do x[j] = repro.gaussian() end
+  X[i], Y[i] = x, {}
+  for t = 1, T do Y[i][t] = math.max(0, dot(teacher[t], x)) end
+end
+local dir = unit() -- the direction of Figures 9 and 10
+
+local function fit(ds, tasks, seed)
+  local net = repro.net{d = d, T = tasks, K = P.K, skip = false, seed = seed}
+  net:train(ds, {lambda = P.lambda, steps = P.steps, lr = P.lr, schedule = "cosine",
+                 lr_min = P.lr_min})
+  local pol = net:train(ds, {lambda = P.lambda, optimizer = "polish", polish_iter = P.polish_iter})
+  return net, pol
+end
+
+-- Along the line s * dir, s in [-3, 3].
+local S = {}
+for k = 0, 120 do S[#S + 1] = -3 + 6 * k / 120 end
+local line = {}
+for k, s in ipairs(S) do
+  line[k] = {}
+  for j = 1, d do line[k][j] = s * dir[j] end
+end
+-- How far output t is from its teacher's ridge s -> (s w_t . w)_+ on |s| <= 2 (where the data
+-- are: projections of the inputs on a unit direction are standard normal), relative to the
+-- task's largest label.
+local ymax = {}
+for t = 1, T do
+  ymax[t] = 0
+  for i = 1, N do ymax[t] = math.max(ymax[t], Y[i][t]) end
+end
+local function ridge_error(vals, t)
+  local m = 0
+  for k, s in ipairs(S) do
+    if math.abs(s) <= 2 then
+      m = math.max(m, math.abs(vals[k] - math.max(0, s * dot(teacher[t], dir))))
+    end
+  end
+  return m / ymax[t]
+end
+local function median(list)
+  local c = {table.unpack(list)}
+  table.sort(c)
+  return c[(#c + 1) // 2]
+end
+
+-- The multi-task student.
+local multi = repro.dataset{x = X, y = Y}
+local M, mpol = fit(multi, T, P.seed + 1)
+repro.check("multi_mse", mpol.loss, {le = P.mse, fmt = "%.1e"})
+local prm = M:params()
+local norms, active = {}, {}
+local vmax = 0
+for k = 1, P.K do
+  local s = 0
+  for t = 1, T do s = s + prm.V[k][t] ^ 2 end
+  norms[k] = math.sqrt(s)
+  vmax = math.max(vmax, norms[k])
+end
+for k = 1, P.K do if norms[k] > 1e-6 * vmax then active[#active + 1] = k end end
+repro.value("multi_active", #active, {fmt = "%.0f"})
+-- All or none: for every active neuron, the share of tasks it serves (|v_kt| > 1e-6 ||v_k||).
+local least = 1
+for _, k in ipairs(active) do
+  local served = 0
+  for t = 1, T do if math.abs(prm.V[k][t]) > 1e-6 * norms[k] then served = served + 1 end end
+  least = math.min(least, served / T)
+end
+repro.check("multi_all_or_none", least, {ge = 0.9, fmt = "%.2f"})
+local mvals, merr = {}, {}
+local ML = M:eval(line)
+for t = 1, T do
+  mvals[t] = {}
+  for k = 1, #S do mvals[t][k] = ML[k][t] end
+  merr[t] = ridge_error(mvals[t], t)
+end
+
+-- The 25 single-task students.
+local svals, serr, sactive = {}, {}, {}
+for t = 1, T do
+  local col = {}
+  for i = 1, N do col[i] = Y[i][t] end
+  local net, pol = fit(repro.dataset{x = X, y = col}, 1, P.seed + 100 + t)
+  if pol.loss > P.mse then
+    repro.check("single" .. t .. "_mse", pol.loss, {le = P.mse, fmt = "%.1e"})
+  end
+  sactive[t] = #net:active(1e-6)
+  local v = net:eval(line)
+  svals[t] = {}
+  for k = 1, #S do svals[t][k] = type(v[k]) == "number" and v[k] or v[k][1] end
+  serr[t] = ridge_error(svals[t], t)
+  repro.progress("single-task students", t, T)
+end
+table.sort(sactive)
+repro.value("single_active_median", sactive[(T + 1) // 2], {fmt = "%.0f"})
+repro.value("single_active_max", sactive[T], {fmt = "%.0f"})
+repro.check("single_ridge", median(serr), {le = 0.05, fmt = "%.3f"})
+repro.check("multi_not_ridge", median(merr), {ge = 0.1, fmt = "%.2f"})
+repro.value("K", P.K, {fmt = "%.0f"})
+repro.value("lambda", P.lambda, {fmt = "%.0e"})
+
+-- Figure 8: |v_kt| of the multi-task student, tasks by neurons (active neurons first).
+local order = {}
+for k = 1, P.K do order[k] = k end
+table.sort(order, function(a, b) if norms[a] ~= norms[b] then return norms[a] > norms[b] end return a < b end)
+local shown = math.min(P.K, 2 * #active)
+local img = {}
+for t = 1, T do
+  img[t] = {}
+  for c = 1, shown do
+    local v = math.abs(prm.V[order[c]][t])
+    img[t][c] = v > 0 and math.log(v, 10) or -12
+  end
+end
+local f8 = repro.figure{name = "fig8", width = 6.4, height = 2.4, rows = 1, cols = 1, seed = P.seed}
+local ax8 = f8:panel(1, 1, {xlabel = "neurons (by decreasing $\\|v_k\\|$)", ylabel = "task",
+                             xlim = {0, shown}, ylim = {0, T}})
+ax8:image(img, {extent = {0, shown, 0, T}, vmin = -8, vmax = 0, colorbar = true,
+                label = "$\\log_{10}|v_{kt}|$"})
+f8:save()
+
+-- Figures 9 and 10: the outputs along the line.
+for _, item in ipairs{{"fig9", mvals, "one student, 25 tasks"}, {"fig10", svals, "25 students, one task each"}} do
+  local f = repro.figure{name = item[1], width = 4.2, height = 2.8, rows = 1, cols = 1, seed = P.seed}
+  local ax = f:panel(1, 1, {title = item[3], xlabel = "$s$", ylabel = "$f_t(s\\,w)$", xlim = {-3, 3}})
+  for t = 1, T do ax:line(S, item[2][t], {color = "C" .. ((t - 1) % 10), width = 0.9}) end
+  f:save()
+end
