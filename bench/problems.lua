@@ -10,13 +10,7 @@ local P = repro.params{dir = "build/bench", seed = 2410}
 math.randomseed(P.seed)
 os.execute("mkdir -p '" .. P.dir .. "'")
 
-local function write_atomic(path, text)
-  local tmp = path .. ".tmp"
-  local f = assert(io.open(tmp, "w"))
-  f:write(text)
-  assert(f:close())
-  assert(os.rename(tmp, path))
-end
+local write_atomic = require("files").write_atomic
 
 -- X: rows of d numbers; Y: rows of T labels.
 local function csv(X, Y)

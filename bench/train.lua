@@ -75,13 +75,7 @@ local function json(v, ind)
   end
 end
 
-local function write_atomic(path, text)
-  local tmp = path .. ".tmp"
-  local f = assert(io.open(tmp, "w"))
-  f:write(text)
-  assert(f:close())
-  assert(os.rename(tmp, path))
-end
+local write_atomic = require("files").write_atomic
 
 -- ---- the objective, computed independently of the trainer's report ----------------------
 local function rows(v, T)

@@ -106,4 +106,22 @@ do
   T.ok("declaring existing files works", true)
 end
 
+-- lua/files.lua: write_atomic leaves the new content and no temporary file; a folder that does
+-- not exist is an error naming the path.
+do
+  local files = require "files"
+  local path = os.tmpname()
+  files.write_atomic(path, "first\n")
+  files.write_atomic(path, "second\n")
+  local f = io.open(path)
+  local text = f:read("a")
+  f:close()
+  T.ok("write_atomic: the file holds the last text", text == "second\n")
+  T.ok("write_atomic: no temporary file left", io.open(path .. ".tmp") == nil)
+  os.remove(path)
+  T.errors("write_atomic: missing folder", function()
+    files.write_atomic("/nonexistent-dir-for-repro/x.txt", "x")
+  end, "cannot write /nonexistent-dir-for-repro/x.txt.tmp")
+end
+
 T.done()
