@@ -12,7 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 ok() { if eval "$2"; then echo "ok - $1"; else echo "not ok - $1 ($2)"; fi; }
-is_slow() { case "$1" in fig5|fig8|knotgrid) return 0 ;; esac; return 1; }
+is_slow() { case "$1" in fig5|fig8|knotgrid|thm41) return 0 ;; esac; return 1; }
 
 for script in pipeline/*.lua; do
   name=$(basename "$script" .lua)
