@@ -42,6 +42,6 @@ for t = 1, ds.T do
   ax:line(xs, curves.sample(ki, xs, t), {color = "black", width = 1.0, dash = {3, 2},
                                          label = "Sobolev"})
   ax:points(ds.x, ds:labels(t), {color = "red", size = 3.5})
-  if t == 1 then ax:legend{pos = "sw"} end
+  if t == 2 then ax:legend{pos = "nw"} end -- the empty corner of these data
 end
 fig:save()

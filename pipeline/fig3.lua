@@ -66,7 +66,11 @@ local mids = {(xl + kx[1]) / 2, (kx[1] + kx[2]) / 2, (kx[2] + kx[3]) / 2, (kx[3]
 for k = 1, 4 do
   local yk = (ys[k] + ys[k + 1]) / 2
   -- Above the segment, on the side away from it: up-left of a rising piece, up-right of a falling one.
-  ax:text(mids[k], yk + 0.06, labels[k], {anchor = s[k] > 0 and "se" or "sw", size = 8})
+  if k == 2 or k == 3 then -- between the knots' vertical lines: centred, clear of the slope
+    ax:text(mids[k], yk + 0.2, labels[k], {anchor = "s", size = 8})
+  else
+    ax:text(mids[k], yk + 0.06, labels[k], {anchor = s[k] > 0 and "se" or "sw", size = 8})
+  end
 end
 local names = {"$\\tilde x_1$", "$\\tilde x$", "$\\tilde x_2$"}
 for k = 1, 3 do
