@@ -460,6 +460,8 @@ static int l_check(lua_State *L)
 /* Command-line overrides live in the registry table "repro.overrides" (name -> string); the
  * table "repro.used" remembers which of them a script declared. */
 
+static int cmp_names(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
+
 static int l_params(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -477,23 +479,21 @@ static int l_params(lua_State *L)
         lua_pushvalue(L, -1);
         lua_gettable(L, 1); /* t over k default */
         if (lua_isnil(L, -1)) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
+            /* the declared names, sorted, so the message reads the same on every run */
+            char names[64][64];
+            size_t n = 0;
             lua_pushnil(L);
-            int first = 1;
             while (lua_next(L, 1)) {
                 lua_pop(L, 1);
-                if (lua_type(L, -1) == LUA_TSTRING) {
-                    lua_pushvalue(L, -1);
-                    if (!first) luaL_addstring(&b, ", ");
-                    /* the buffer may sit on the stack; copy through a C string */
-                    const char *nm = lua_tostring(L, -1);
-                    char tmp[128];
-                    snprintf(tmp, sizeof tmp, "%s", nm);
-                    lua_pop(L, 1);
-                    luaL_addstring(&b, tmp);
-                    first = 0;
-                }
+                if (lua_type(L, -1) == LUA_TSTRING && n < 64)
+                    snprintf(names[n++], sizeof names[0], "%s", lua_tostring(L, -1));
+            }
+            qsort(names, n, sizeof names[0], cmp_names);
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            for (size_t i = 0; i < n; i++) {
+                if (i) luaL_addstring(&b, ", ");
+                luaL_addstring(&b, names[i]);
             }
             luaL_pushresult(&b);
             return luaL_error(L, "unknown parameter '%s' (this script declares: %s)",

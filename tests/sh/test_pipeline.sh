@@ -66,3 +66,9 @@ if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
   ok "no generic kernels on a CPU with AVX2 and FMA" \
      "env -u OPENBLAS_CORETYPE $bin --version | grep -v -q 'OpenBLAS Prescott kernels'"
 fi
+
+# An override the script does not declare: the error lists the declared names, sorted.
+out=$("$bin" run pipeline/fig1.lua nosuch=1 --out "$tmp/ov" --figures "$tmp/ov/fig" 2>&1); rc=$?
+ok "unknown override: non-zero exit" "[ $rc -ne 0 ]"
+ok "unknown override: names it and lists the declared parameters in order" \
+   'grep -q "pipeline/fig1.lua:[0-9]*: unknown parameter .nosuch. (this script declares: ncombos, scale, tau)" <<<"$out"'
