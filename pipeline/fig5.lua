@@ -8,6 +8,7 @@
 --           ridge regression (kernel ridge regression) on the neurons of a network trained on the
 --           100 random tasks alone.  All three agree.
 local repro = require "repro"
+local ridge = require "ridge"
 
 local P = repro.params{K = 800, lambda = 1e-3, steps = 20000, lr = 1e-2, lr_min = 1e-4, seed = 1,
                        task_seed = 5, tasks = 100, grid = 61, polish_iter = 20000,
@@ -100,57 +101,18 @@ repro.check("multi_agree", supdiff(Mv[1], Mv[2]), {le = P.agree, fmt = "%.1e"})
 -- lambda_g = 2 lambda (the group form of weight decay), T = 1 + tasks as in the multi-task
 -- training: the quadratic upper bound (15) of the group penalty.  With the kernel
 -- kappa(x, x') = sum_k ||v_k|| phi_k(x) phi_k(x') this is kernel ridge regression with ridge
--- mu = lambda_g N T / 2 and a free constant c.
+-- mu = lambda_g N T / 2 and a free constant c (lua/ridge.lua).
 local Rnet = train(random_only, P.tasks, P.seed + 20)
-local prm = Rnet:params()
-local W, b, V, cbias = {}, {}, {}, nil
-local rho = {}
-for k = 1, P.K do
-  local w = prm.W[k]
-  local nw = math.sqrt(w[1] ^ 2 + w[2] ^ 2)
-  local nv = 0
-  for _, v in ipairs(prm.V[k]) do nv = nv + v * v end
-  nv = math.sqrt(nv) * nw
-  if nw > 0 and nv > 0 then
-    W[#W + 1] = {w[1] / nw, w[2] / nw}
-    b[#b + 1] = prm.b[k] / nw
-    rho[#rho + 1] = nv
-  end
-end
-local Kn = #W
+local nu = ridge.unit_neurons(Rnet)
+local Kn = #nu.b
 repro.value("kernel_neurons", Kn, {fmt = "%.0f"})
-local Phi = {}
-for i = 1, N do
-  Phi[i] = {}
-  for k = 1, Kn do Phi[i][k] = math.max(0, W[k][1] * X[i][1] + W[k][2] * X[i][2] + b[k]) end
-end
 local T = 1 + P.tasks
-local mu = 2 * P.lambda * N * T / 2
-local A, rhs = {}, {}
-for i = 1, N do
-  A[i] = {}
-  for j = 1, N do
-    local s = 0
-    for k = 1, Kn do s = s + rho[k] * Phi[i][k] * Phi[j][k] end
-    A[i][j] = s + (i == j and mu or 0)
-  end
-  A[i][N + 1] = 1
-  rhs[i] = y1[i]
-end
-A[N + 1], rhs[N + 1] = {}, 0
-for j = 1, N do A[N + 1][j] = 1 end
-A[N + 1][N + 1] = 0
-local sol = repro.linalg.solve(A, rhs)
-cbias = sol[N + 1]
--- The kernel solution is itself a network: output weights a_k = rho_k sum_j alpha_j phi_k(x_j).
+local v, cbias = ridge.solve(ridge.features(nu, X), nu.norm, y1, 2 * P.lambda * N * T / 2)
+-- The kernel solution is itself a network with these neurons and output weights v.
 local Vk = {}
-for k = 1, Kn do
-  local s = 0
-  for j = 1, N do s = s + sol[j] * Phi[j][k] end
-  Vk[k] = {rho[k] * s}
-end
+for k = 1, Kn do Vk[k] = {v[k]} end
 local KR = repro.net{d = 2, T = 1, K = Kn, skip = false, seed = 1}
-KR:set_params{W = W, b = b, V = Vk, c = {cbias}}
+KR:set_params{W = nu.W, b = nu.b, V = Vk, c = {cbias}}
 local Kv = values(KR)
 -- Theorem 4.1 is asymptotic in T (an O(T^(-1/4)) statement), hence the looser bound here.
 repro.check("kernel_agree", math.max(supdiff(Mv[1], Kv), supdiff(Mv[2], Kv)), {le = P.kernel,

@@ -9,6 +9,7 @@
 -- (a weighted ridge regression, solved in closed form), against T.  The theorem bounds both by
 -- O(T^(-1/4)); the check is that they fall at least that fast.
 local repro = require "repro"
+local ridge = require "ridge"
 
 local P = repro.params{K = 400, lambda = 1.616, steps = 20000, lr = 1e-2, lr_min = 1e-4,
                        seed = 9, Tmax = 128, Tfit = 8}
@@ -33,23 +34,9 @@ local function measure(T)
   local pol = net:train(ds, {lambda = lam_wd, optimizer = "polish", polish_iter = 20000})
   -- Unit-norm form of the active neurons.
   local prm = net:params()
-  local W, b, V = {}, {}, {}
-  for k = 1, P.K do
-    local w = prm.W[k]
-    local nw = math.sqrt(w[1] ^ 2 + w[2] ^ 2)
-    local row = type(prm.V[k]) == "number" and {prm.V[k]} or prm.V[k]
-    local vs, nv = {}, 0
-    for t = 1, T do vs[t] = row[t] * nw; nv = nv + vs[t] ^ 2 end
-    if nw > 0 and nv > 0 then
-      W[#W + 1], b[#b + 1], V[#V + 1] = {w[1] / nw, w[2] / nw}, prm.b[k] / nw, vs
-    end
-  end
-  local K = #W
-  local Phi = {}
-  for i = 1, N do
-    Phi[i] = {}
-    for k = 1, K do Phi[i][k] = math.max(0, W[k][1] * X[i][1] + W[k][2] * X[i][2] + b[k]) end
-  end
+  local nu = ridge.unit_neurons(net)
+  local V, K = nu.V, #nu.b
+  local Phi = ridge.features(nu, X)
   local gapJH, gapJ = 0, 0
   for s = 1, T do
     local rest = {}
@@ -80,30 +67,13 @@ local function measure(T)
     local vstar = {}
     for k = 1, K do vstar[k] = V[k][s] end
     local cstar = prm.c[s]
-    -- argmin H: kernel ridge regression with kappa = sum_k ||v_k\s|| phi_k phi_k, ridge lambda/2,
-    -- and a free constant.
-    local A, rhs = {}, {}
-    for i = 1, N do
-      A[i] = {}
-      for j = 1, N do
-        local m = 0
-        for k = 1, K do m = m + rest[k] * Phi[i][k] * Phi[j][k] end
-        A[i][j] = m + (i == j and P.lambda / 2 or 0)
-      end
-      A[i][N + 1], rhs[i] = 1, Y[i][s]
-    end
-    A[N + 1], rhs[N + 1] = {}, 0
-    for j = 1, N do A[N + 1][j] = 1 end
-    A[N + 1][N + 1] = 0
-    local sol = repro.linalg.solve(A, rhs)
-    local vp = {}
-    for k = 1, K do
-      local m = 0
-      for j = 1, N do m = m + sol[j] * Phi[j][k] end
-      vp[k] = rest[k] * m
-    end
+    -- argmin H: the weighted ridge regression with weights ||v_k\s||, ridge lambda/2 and a
+    -- free constant (lua/ridge.lua).
+    local ys = {}
+    for i = 1, N do ys[i] = Y[i][s] end
+    local vp, cp = ridge.solve(Phi, rest, ys, P.lambda / 2)
     gapJH = gapJH + math.abs(H(vstar, cstar) - J(vstar, cstar)) / T
-    gapJ = gapJ + (J(vp, sol[N + 1]) - J(vstar, cstar)) / T
+    gapJ = gapJ + (J(vp, cp) - J(vstar, cstar)) / T
   end
   repro.progress("Theorem 4.1", math.log(T, 2), math.log(P.Tmax, 2))
   return gapJH, gapJ, pol.certificate, K
