@@ -239,16 +239,22 @@ static int ax_text(lua_State *L)
     return 0;
 }
 
+/* The two end points (x1, y1, x2, y2) at stack positions 2..5 of an arrow or a brace. */
+static void read_segment(lua_State *L, repro_plot_item *it)
+{
+    it->x1 = luaL_checknumber(L, 2);
+    it->y1 = luaL_checknumber(L, 3);
+    it->x2 = luaL_checknumber(L, 4);
+    it->y2 = luaL_checknumber(L, 5);
+}
+
 static int ax_arrow(lua_State *L)
 {
     static const char *const keys[] = {"color", "width", NULL};
     lua_settop(L, 6);
     repro_panel *p = checkax(L);
     repro_plot_item it = {.kind = REPRO_IT_ARROW};
-    it.x1 = luaL_checknumber(L, 2);
-    it.y1 = luaL_checknumber(L, 3);
-    it.x2 = luaL_checknumber(L, 4);
-    it.y2 = luaL_checknumber(L, 5);
+    read_segment(L, &it);
     lrepro_checkoptions(L, 6, "arrow", keys);
     it.color = optcolor(L, 6, "arrow", "black", it.rgb);
     it.width = lrepro_optnumber(L, 6, "width", 0.9);
@@ -263,10 +269,7 @@ static int ax_brace(lua_State *L)
     lua_settop(L, 6);
     repro_panel *p = checkax(L);
     repro_plot_item it = {.kind = REPRO_IT_BRACE};
-    it.x1 = luaL_checknumber(L, 2);
-    it.y1 = luaL_checknumber(L, 3);
-    it.x2 = luaL_checknumber(L, 4);
-    it.y2 = luaL_checknumber(L, 5);
+    read_segment(L, &it);
     lrepro_checkoptions(L, 6, "brace", keys);
     it.text = lrepro_optstring(L, 6, "text", NULL);
     it.above = strcmp(optanchor(L, 6, "brace", "side", "below", sides), "above") == 0;
