@@ -31,13 +31,14 @@ FIG ?= figures
 -include $(B)/config.mk
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-CFLAGS  := -std=c11 -O2 -g -fno-math-errno -fvect-cost-model=cheap -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(DEP_CFLAGS)
+CFLAGS  := -std=c11 -O2 -g -fno-math-errno -fvect-cost-model=cheap -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) $(DEP_CFLAGS)
 SANFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-            -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+            -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) \
             $(DEP_CFLAGS)
 LDLIBS  := $(DEP_LIBS)
 
-SRC      := $(sort $(wildcard src/*.c))
+# src/ in folders, one per layer (README, Design): main -> lua -> {build, plot, engine, diff} -> core.
+SRC      := $(sort $(wildcard src/*.c src/*/*.c))
 LIBSRC   := $(filter-out src/main.c,$(SRC))
 OBJ      := $(SRC:src/%.c=$(B)/obj/%.o)
 LIBOBJ   := $(LIBSRC:src/%.c=$(B)/obj/%.o)
@@ -55,11 +56,11 @@ $(B)/config.mk: .ci/deps
 deps:
 	@sh .ci/deps $(B)/config.mk
 
-$(B)/obj/%.o: src/%.c $(B)/config.mk | $(B)/obj
-	@echo "CC $<"; $(CC) $(CFLAGS) -MMD -MP -c $< -o $@
-$(B)/asan/obj/%.o: src/%.c $(B)/config.mk | $(B)/asan/obj
-	@echo "CC (asan) $<"; $(CC) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(B)/obj $(B)/asan/obj $(B)/tests $(B)/asan/tests:
+$(B)/obj/%.o: src/%.c $(B)/config.mk
+	@mkdir -p $(@D); echo "CC $<"; $(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+$(B)/asan/obj/%.o: src/%.c $(B)/config.mk
+	@mkdir -p $(@D); echo "CC (asan) $<"; $(CC) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(B)/tests $(B)/asan/tests:
 	@mkdir -p $@
 
 $(B)/repro: $(OBJ)
@@ -68,9 +69,9 @@ $(B)/asan/repro: $(ASANOBJ)
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/c/%.c $(LIBOBJ) tests/c/check.h | $(B)/tests
-	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
 $(B)/asan/tests/%: tests/c/%.c $(ASANLIB) tests/c/check.h | $(B)/asan/tests
-	$(CC) $(SANFLAGS) -Isrc -o $@ $< $(ASANLIB) $(LDLIBS)
+	$(CC) $(SANFLAGS) -o $@ $< $(ASANLIB) $(LDLIBS)
 
 -include $(OBJ:.o=.d) $(ASANOBJ:.o=.d)
 

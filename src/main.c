@@ -1,11 +1,11 @@
 /* build/repro: the command line of the engine. */
-#include "blascore.h"
-#include "cmd_diff.h"
-#include "err.h"
-#include "results.h"
-#include "run.h"
-#include "stage.h"
-#include "version.h"
+#include "core/blascore.h"
+#include "diff/cmd_diff.h"
+#include "core/err.h"
+#include "build/results.h"
+#include "build/run.h"
+#include "build/stage.h"
+#include "core/version.h"
 
 #include <limits.h>
 #include <stdio.h>

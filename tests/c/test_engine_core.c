@@ -1,10 +1,10 @@
 /* Unit tests of the engine's plumbing: datasets, atomic files, hashes, results and LaTeX numbers. */
 #include "check.h"
-#include "dataset.h"
-#include "err.h"
-#include "fileio.h"
-#include "hash.h"
-#include "results.h"
+#include "engine/dataset.h"
+#include "core/err.h"
+#include "core/fileio.h"
+#include "core/hash.h"
+#include "build/results.h"
 
 #include <stdlib.h>
 #include <string.h>

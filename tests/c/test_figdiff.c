@@ -1,11 +1,11 @@
 /* Unit tests of figdiff (sidecar and results comparison), pixdiff (PNG comparison) and
  * diffreport (the HTML report), on sidecars, results and images made here. */
 #include "check.h"
-#include "diffreport.h"
-#include "err.h"
-#include "figdiff.h"
-#include "fileio.h"
-#include "pixdiff.h"
+#include "diff/diffreport.h"
+#include "core/err.h"
+#include "diff/figdiff.h"
+#include "core/fileio.h"
+#include "diff/pixdiff.h"
 
 #include <cairo.h>
 #include <jansson.h>

@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include "check.h"
-#include "dataset.h"
-#include "err.h"
-#include "kernel.h"
-#include "univariate.h"
+#include "engine/dataset.h"
+#include "core/err.h"
+#include "engine/kernel.h"
+#include "engine/univariate.h"
 
 static repro_dataset *randds(gsl_rng *r, size_t N, size_t T)
 {

@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "err.h"
-#include "net.h"
+#include "core/err.h"
+#include "engine/net.h"
+#include "engine/netfile.h"
 
 /* f(x) for one input row, written as the plain sum of equation (1). */
 static void ref_eval(const repro_net *net, const double *x, double *out)

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "err.h"
-#include "optim.h"
+#include "core/err.h"
+#include "engine/optim.h"
 
 /* f = a/2 (x - c)^2 in 1-D */
 static double quad1(const gsl_vector *x, void *p, gsl_vector *g)

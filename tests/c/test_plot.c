@@ -1,9 +1,9 @@
 /* plot: ticks, colours, math markup, deterministic rendering, PNG size, sidecar vs figdiff. */
 #include "check.h"
-#include "err.h"
-#include "figdiff.h"
-#include "fileio.h"
-#include "plot.h"
+#include "core/err.h"
+#include "diff/figdiff.h"
+#include "core/fileio.h"
+#include "plot/plot.h"
 
 #include <cairo.h>
 #include <math.h>

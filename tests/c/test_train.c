@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "check.h"
-#include "dataset.h"
-#include "err.h"
-#include "net.h"
-#include "train.h"
-#include "univariate.h"
+#include "engine/dataset.h"
+#include "core/err.h"
+#include "engine/net.h"
+#include "engine/train.h"
+#include "engine/univariate.h"
 
 /* A validated d = 1, T = 1 dataset. */
 static repro_dataset *data1(const double *x, const double *y, size_t N)

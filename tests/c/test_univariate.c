@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "dataset.h"
-#include "err.h"
-#include "univariate.h"
+#include "engine/dataset.h"
+#include "core/err.h"
+#include "engine/univariate.h"
 
 /* A validated d = 1 dataset with x[i] and y[i*T + t]. */
 static repro_dataset *mkds(size_t N, size_t T, const double *x, const double *y)

@@ -1,0 +1,407 @@
+#include "build/results.h"
+
+#include "core/err.h"
+#include "core/fileio.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *rec; /* the running record */
+
+void repro_results_begin(const char *script, const char *stage)
+{
+    repro_results_end();
+    rec = json_object();
+    json_object_set_new(rec, "script", json_string(script));
+    json_object_set_new(rec, "stage", json_string(stage));
+    json_object_set_new(rec, "params", json_object());
+    json_object_set_new(rec, "seeds", json_array());
+    json_object_set_new(rec, "inputs", json_object());
+    json_object_set_new(rec, "outputs", json_object());
+    json_object_set_new(rec, "values", json_array());
+}
+
+void repro_results_end(void)
+{
+    if (rec) json_decref(rec);
+    rec = NULL;
+}
+
+static int valid_name(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+/* A new entry named STAGE.NAME, or NULL with an error for a bad or repeated name. */
+static json_t *new_entry(const char *name, const char *kind, const char *where)
+{
+    if (!rec) {
+        repro_err("results: no run in progress");
+        return NULL;
+    }
+    if (!valid_name(name)) {
+        repro_err("name '%s' must be made of letters, digits, '_', '-' and '.'", name);
+        return NULL;
+    }
+    const char *stage = json_string_value(json_object_get(rec, "stage"));
+    size_t n = strlen(stage) + strlen(name) + 2;
+    char *full = malloc(n);
+    if (!full) {
+        repro_err("out of memory");
+        return NULL;
+    }
+    snprintf(full, n, "%s.%s", stage, name);
+    json_t *vals = json_object_get(rec, "values");
+    size_t i;
+    json_t *e;
+    json_array_foreach(vals, i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "name")), full) == 0) {
+            repro_err("'%s' was already recorded at %s", name,
+                      json_string_value(json_object_get(e, "where")));
+            free(full);
+            return NULL;
+        }
+    }
+    e = json_object();
+    json_object_set_new(e, "name", json_string(full));
+    json_object_set_new(e, "kind", json_string(kind));
+    json_object_set_new(e, "where", json_string(where));
+    json_array_append_new(vals, e);
+    free(full);
+    return e;
+}
+
+/* JSON has no NaN or infinity: store those as strings so the record stays valid JSON. */
+static json_t *json_num(double v)
+{
+    if (isnan(v)) return json_string("nan");
+    if (isinf(v)) return json_string(v > 0 ? "inf" : "-inf");
+    return json_real(v);
+}
+
+int repro_results_value(const char *name, double v, const char *fmt, const char *where)
+{
+    json_t *e = new_entry(name, "value", where);
+    if (!e) return -1;
+    json_object_set_new(e, "value", json_num(v));
+    json_object_set_new(e, "fmt", json_string(fmt ? fmt : "%.4g"));
+    return 0;
+}
+
+int repro_results_text(const char *name, const char *text, const char *where)
+{
+    json_t *e = new_entry(name, "text", where);
+    if (!e) return -1;
+    json_object_set_new(e, "text", json_string(text));
+    return 0;
+}
+
+int repro_results_check(const char *name, double v, const double *le, const double *ge,
+                        const char *fmt, const char *where, int *pass)
+{
+    json_t *e = new_entry(name, "check", where);
+    if (!e) return -1;
+    int ok = !isnan(v);
+    if (le) ok = ok && v <= *le;
+    if (ge) ok = ok && v >= *ge;
+    json_object_set_new(e, "value", json_num(v));
+    if (le) json_object_set_new(e, "le", json_num(*le));
+    if (ge) json_object_set_new(e, "ge", json_num(*ge));
+    json_object_set_new(e, "pass", json_boolean(ok));
+    json_object_set_new(e, "fmt", json_string(fmt ? fmt : "%.3g"));
+    *pass = ok;
+    return 0;
+}
+
+int repro_results_param(const char *name, const char *repr, int overridden)
+{
+    if (!rec) return repro_err("results: no run in progress");
+    json_t *p = json_object();
+    json_object_set_new(p, "value", json_string(repr));
+    json_object_set_new(p, "overridden", json_boolean(overridden));
+    json_object_set_new(json_object_get(rec, "params"), name, p);
+    return 0;
+}
+
+void repro_results_seed(long long seed)
+{
+    if (!rec) return;
+    json_t *seeds = json_object_get(rec, "seeds");
+    size_t i;
+    json_t *s;
+    json_array_foreach(seeds, i, s) if (json_integer_value(s) == seed) return;
+    json_array_append_new(seeds, json_integer(seed));
+}
+
+void repro_results_input(const char *path, const char *hash)
+{
+    if (rec) json_object_set_new(json_object_get(rec, "inputs"), path, json_string(hash));
+}
+
+void repro_results_output(const char *path, const char *hash)
+{
+    if (rec) json_object_set_new(json_object_get(rec, "outputs"), path, json_string(hash));
+}
+
+void repro_results_meta(const char *key, const char *value)
+{
+    if (rec) json_object_set_new(rec, key, json_string(value));
+}
+
+size_t repro_results_seeds(long long *out, size_t max)
+{
+    if (!rec) return 0;
+    json_t *seeds = json_object_get(rec, "seeds");
+    size_t n = json_array_size(seeds);
+    for (size_t i = 0; i < n && i < max; i++)
+        out[i] = (long long)json_integer_value(json_array_get(seeds, i));
+    return n;
+}
+
+static int dump_atomic(json_t *j, const char *path)
+{
+    char *s = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER);
+    if (!s) return repro_err("cannot serialise %s", path);
+    size_t n = strlen(s);
+    s[n] = '\0';
+    char *t = realloc(s, n + 2);
+    if (!t) {
+        free(s);
+        return repro_err("out of memory");
+    }
+    t[n] = '\n';
+    int rc = repro_write_atomic(path, t, n + 1);
+    free(t);
+    return rc;
+}
+
+int repro_results_write(const char *path)
+{
+    if (!rec) return repro_err("results: no run in progress");
+    return dump_atomic(rec, path);
+}
+
+/* ---- LaTeX ------------------------------------------------------------------------------ */
+
+const char *repro_results_latex_number(double v, const char *fmt, char *buf, size_t n)
+{
+    char raw[128];
+    if (isnan(v)) {
+        snprintf(buf, n, "\\mathrm{NaN}");
+        return buf;
+    }
+    if (isinf(v)) {
+        snprintf(buf, n, "%s\\infty", v < 0 ? "-" : "");
+        return buf;
+    }
+    snprintf(raw, sizeof raw, fmt && *fmt ? fmt : "%.4g", v);
+    char *e = strpbrk(raw, "eE");
+    const char *minus = raw[0] == '-' ? "-" : "";
+    const char *body = raw[0] == '-' ? raw + 1 : raw;
+    if (!e) {
+        snprintf(buf, n, "%s%s", minus, body);
+        return buf;
+    }
+    *e = '\0';
+    int ex = atoi(e + 1);
+    if (v == 0) /* "0.0e+00" reads better as a plain zero */
+        snprintf(buf, n, "0");
+    else if (strcmp(body, "1") == 0)
+        snprintf(buf, n, "%s10^{%d}", minus, ex);
+    else
+        snprintf(buf, n, "%s%s\\times 10^{%d}", minus, body, ex);
+    return buf;
+}
+
+/* A bound or value as LaTeX, for the table of checks. */
+static void latex_of(json_t *j, const char *fmt, char *buf, size_t n)
+{
+    if (json_is_string(j)) {
+        const char *s = json_string_value(j);
+        snprintf(buf, n, "%s", strcmp(s, "nan") == 0   ? "\\mathrm{NaN}"
+                               : strcmp(s, "inf") == 0 ? "\\infty"
+                                                       : "-\\infty");
+        return;
+    }
+    repro_results_latex_number(json_number_value(j), fmt, buf, n);
+}
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_add(sbuf *b, const char *fmt, ...)
+{
+    if (b->oom) return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->buf ? b->buf + b->len : NULL, b->buf ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->buf && b->len + (size_t)k < b->cap) {
+            b->len += (size_t)k;
+            return;
+        }
+        size_t nc = (b->cap ? b->cap : 4096);
+        while (nc <= b->len + (size_t)k) nc *= 2;
+        char *nb = realloc(b->buf, nc);
+        if (!nb) {
+            b->oom = 1;
+            return;
+        }
+        b->buf = nb;
+        b->cap = nc;
+    }
+}
+
+/* Strip braces and backslashes from S so it can sit inside \detokenize{} safely. */
+static const char *plain(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < n; s++)
+        if (*s != '{' && *s != '}' && *s != '\\' && *s != '%' && *s != '#') buf[k++] = *s;
+    buf[k] = '\0';
+    return buf;
+}
+
+int repro_results_collect(const char *const *records, size_t n, const char *out_json,
+                          const char *out_tex, const char *rev, const char *versions,
+                          const char *source_url)
+{
+    json_t *all = json_object();
+    sbuf tex = {0};
+    int rc = 0;
+    char a[256], b[256], c[256], w[512];
+    sb_add(&tex, "%% Generated by build/repro collect: every value the pipeline recorded.\n");
+    sb_add(&tex, "\\reprorevision{%s}\n", plain(rev ? rev : "unknown", w, sizeof w));
+    sb_add(&tex, "\\reproversions{%s}\n", plain(versions ? versions : "unknown", w, sizeof w));
+    /* A URL goes to \href as it is, except the two characters TeX would take for itself. */
+    sb_add(&tex, "\\reprosourceurl{");
+    for (const char *u = source_url ? source_url : ""; *u; u++) {
+        if (strchr("{}\\ \t\n", *u)) {
+            rc = repro_err("--source-url: '%s' has a character a URL cannot hold here ('%c')",
+                           source_url, *u);
+            break;
+        }
+        sb_add(&tex, "%s%c", (*u == '%' || *u == '#') ? "\\" : "", *u);
+    }
+    sb_add(&tex, "}\n");
+    for (size_t r = 0; r < n && rc == 0; r++) {
+        json_error_t jerr;
+        json_t *j = json_load_file(records[r], 0, &jerr);
+        if (!j) {
+            rc = repro_err("%s:%d: %s", records[r], jerr.line, jerr.text);
+            break;
+        }
+        const char *stage = json_string_value(json_object_get(j, "stage"));
+        const char *script = json_string_value(json_object_get(j, "script"));
+        if (!stage || !script) {
+            rc = repro_err("%s: not a run record (no stage or script)", records[r]);
+            json_decref(j);
+            break;
+        }
+        /* Stage line: script, seeds, overridden parameters, and a short hash of its outputs. */
+        sbuf seeds = {0}, over = {0};
+        size_t i;
+        json_t *s;
+        json_array_foreach(json_object_get(j, "seeds"), i, s)
+            sb_add(&seeds, "%s%lld", i ? ", " : "", (long long)json_integer_value(s));
+        const char *key;
+        json_object_foreach(json_object_get(j, "params"), key, s)
+        {
+            if (json_is_true(json_object_get(s, "overridden")))
+                sb_add(&over, "%s%s.%s=%s", over.len ? " " : "", stage, key,
+                       json_string_value(json_object_get(s, "value")));
+        }
+        unsigned long long h = 1469598103934665603ULL; /* FNV-1a over the output hashes */
+        json_object_foreach(json_object_get(j, "outputs"), key, s)
+        {
+            for (const char *p = json_string_value(s); p && *p; p++) {
+                h ^= (unsigned char)*p;
+                h *= 1099511628211ULL;
+            }
+        }
+        sb_add(&tex, "\\reprostage{%s}{%s}{%s}{%08llx}{%s}\n", plain(stage, a, sizeof a),
+               plain(script, w, sizeof w), seeds.buf ? seeds.buf : "",
+               (h >> 32) ^ (h & 0xffffffffULL), over.buf ? plain(over.buf, b, sizeof b) : "");
+        free(seeds.buf);
+        free(over.buf);
+        json_t *e;
+        json_array_foreach(json_object_get(j, "values"), i, e)
+        {
+            const char *name = json_string_value(json_object_get(e, "name"));
+            const char *kind = json_string_value(json_object_get(e, "kind"));
+            const char *where = json_string_value(json_object_get(e, "where"));
+            const char *fmt = json_string_value(json_object_get(e, "fmt"));
+            if (!name || !kind || !where) {
+                rc = repro_err("%s: malformed value entry %zu", records[r], i);
+                break;
+            }
+            if (json_object_get(all, name)) {
+                rc = repro_err("%s: '%s' recorded twice", records[r], name);
+                break;
+            }
+            json_t *o = json_object();
+            json_object_set_new(o, "kind", json_string(kind));
+            json_object_set(o, "where", json_object_get(e, "where"));
+            if (strcmp(kind, "text") == 0) {
+                json_object_set(o, "value", json_object_get(e, "text"));
+                sb_add(&tex, "\\reprotext{%s}{%s}{%s}\n", plain(name, a, sizeof a),
+                       json_string_value(json_object_get(e, "text")), plain(where, w, sizeof w));
+            } else {
+                json_t *v = json_object_get(e, "value");
+                json_object_set(o, "value", v);
+                latex_of(v, fmt, b, sizeof b);
+                if (strcmp(kind, "check") == 0) {
+                    json_t *le = json_object_get(e, "le"), *ge = json_object_get(e, "ge");
+                    if (le) json_object_set(o, "le", le);
+                    if (ge) json_object_set(o, "ge", ge);
+                    json_object_set(o, "pass", json_object_get(e, "pass"));
+                    char bound[600];
+                    bound[0] = '\0';
+                    if (ge) {
+                        latex_of(ge, "%.15g", c, sizeof c);
+                        snprintf(bound, sizeof bound, "\\geq %s", c);
+                    }
+                    if (le) {
+                        latex_of(le, "%.15g", c, sizeof c);
+                        size_t bl = strlen(bound);
+                        snprintf(bound + bl, sizeof bound - bl, "%s\\leq %s", bl ? ",\\ " : "",
+                                 c);
+                    }
+                    sb_add(&tex, "\\reprocheck{%s}{%s}{%s}{%s}{%s}\n", plain(name, a, sizeof a),
+                           b, bound, json_is_true(json_object_get(e, "pass")) ? "pass" : "FAIL",
+                           plain(where, w, sizeof w));
+                } else {
+                    sb_add(&tex, "\\reproval{%s}{%s}{%s}\n", plain(name, a, sizeof a), b,
+                           plain(where, w, sizeof w));
+                }
+            }
+            json_object_set_new(all, name, o);
+        }
+        json_decref(j);
+    }
+    if (rc == 0 && tex.oom) rc = repro_err("out of memory");
+    if (rc == 0 && out_json) rc = dump_atomic(all, out_json);
+    if (rc == 0 && out_tex) rc = repro_write_atomic(out_tex, tex.buf, tex.len);
+    free(tex.buf);
+    json_decref(all);
+    return rc;
+}

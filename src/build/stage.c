@@ -1,0 +1,142 @@
+#include "build/stage.h"
+
+#include "core/err.h"
+#include "core/fileio.h"
+#include "core/hash.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *repro_engine_hash(void)
+{
+    static char h[REPRO_HASH_HEX];
+    if (!h[0] && repro_hash_file("/proc/self/exe", h) != 0) snprintf(h, sizeof h, "unknown");
+    return h;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+char *repro_overrides_string(const char *const *over, size_t n)
+{
+    const char **v = malloc((n ? n : 1) * sizeof *v);
+    size_t len = 1;
+    if (!v) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = over[i];
+        len += strlen(over[i]) + 1;
+    }
+    qsort(v, n, sizeof *v, cmpstr);
+    char *s = malloc(len);
+    if (s) {
+        s[0] = '\0';
+        for (size_t i = 0; i < n; i++) {
+            if (i) strcat(s, " ");
+            strcat(s, v[i]);
+        }
+    }
+    free(v);
+    return s;
+}
+
+const char *repro_stage_reason(const char *outdir, const char *engine, const char *overrides,
+                               char *buf, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/results.json", outdir);
+    if (access(path, R_OK) != 0) {
+        snprintf(buf, n, "it has no finished run");
+        return buf;
+    }
+    json_error_t jerr;
+    json_t *rec = json_load_file(path, 0, &jerr);
+    if (!rec) {
+        snprintf(buf, n, "its run record is unreadable");
+        return buf;
+    }
+    const char *reason = NULL;
+    const char *old_engine = json_string_value(json_object_get(rec, "engine"));
+    const char *old_over = json_string_value(json_object_get(rec, "overrides"));
+    if (!old_engine || strcmp(old_engine, engine) != 0) {
+        snprintf(buf, n, "the engine (build/repro) changed");
+        reason = buf;
+    } else if (!old_over || strcmp(old_over, overrides) != 0) {
+        snprintf(buf, n, "the parameters changed (%s -> %s)", old_over && *old_over ? old_over : "defaults",
+                 *overrides ? overrides : "defaults");
+        reason = buf;
+    }
+    const char *kinds[2] = {"inputs", "outputs"};
+    for (int k = 0; k < 2 && !reason; k++) {
+        const char *file;
+        json_t *h;
+        json_object_foreach(json_object_get(rec, kinds[k]), file, h)
+        {
+            char now[REPRO_HASH_HEX];
+            if (repro_hash_file(file, now) != 0) {
+                snprintf(buf, n, "%s %s", file, k == 0 ? "is gone" : "is missing");
+                reason = buf;
+                break;
+            }
+            if (strcmp(now, json_string_value(h)) != 0) {
+                snprintf(buf, n, "%s changed", file);
+                reason = buf;
+                break;
+            }
+        }
+    }
+    json_decref(rec);
+    return reason;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int repro_stage(const repro_run_opts *o, int force)
+{
+    char stagebuf[256], outbuf[512];
+    const char *b = strrchr(o->script, '/');
+    snprintf(stagebuf, sizeof stagebuf, "%s", b ? b + 1 : o->script);
+    char *dot = strrchr(stagebuf, '.');
+    if (dot && strcmp(dot, ".lua") == 0) *dot = '\0';
+    repro_run_opts ro = *o;
+    if (!ro.stage) ro.stage = stagebuf;
+    if (!ro.outdir) {
+        snprintf(outbuf, sizeof outbuf, "build/stages/%s", ro.stage);
+        ro.outdir = outbuf;
+    }
+    char *over = repro_overrides_string(o->overrides, o->noverrides);
+    if (!over) return 2;
+    char why[4200];
+    const char *reason = force ? "it was forced" :
+                         repro_stage_reason(ro.outdir, repro_engine_hash(), over, why, sizeof why);
+    free(over);
+    if (!reason) {
+        printf("%-12s cached\n", ro.stage);
+        fflush(stdout);
+        return 0;
+    }
+    printf("%-12s re-run because %s\n", ro.stage, reason);
+    fflush(stdout);
+    char rec[600];
+    snprintf(rec, sizeof rec, "%s/results.json", ro.outdir);
+    remove(rec);
+    double t0 = now();
+    int rc = repro_run_script(&ro);
+    if (rc == 0) {
+        printf("%-12s done in %.2f s\n", ro.stage, now() - t0);
+    } else {
+        fprintf(stderr, "%-12s FAILED (%s)\n", ro.stage, o->script);
+    }
+    fflush(stdout);
+    return rc;
+}

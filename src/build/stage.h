@@ -1,0 +1,27 @@
+/* stage: run a pipeline script only when something it depends on changed.
+ *
+ * A stage's previous run record (OUTDIR/results.json) lists the hashes of everything the run read
+ * (the script, the lua/ files it loaded, data files) and wrote (figures, data), the engine binary's
+ * hash and the parameter overrides.  repro_stage() compares them with the present state and either
+ * prints "NAME: cached" or "NAME: re-run because <first difference>" and runs the script (the old
+ * record is removed first, so an interrupted run is re-run next time). */
+#ifndef REPRO_STAGE_H
+#define REPRO_STAGE_H
+
+#include "build/run.h"
+
+/* Returns 0 (cached or ran successfully), 1 (the script failed), 2 (bad arguments). */
+int repro_stage(const repro_run_opts *o, int force);
+
+/* Why the stage at OUTDIR must run again, or NULL when it is up to date.  ENGINE is the engine's
+ * hash, OVERRIDES the "a=1 b=2" string.  The reason is written into BUF. */
+const char *repro_stage_reason(const char *outdir, const char *engine, const char *overrides,
+                               char *buf, size_t n);
+
+/* The hash of the running executable (the engine), computed once. */
+const char *repro_engine_hash(void);
+
+/* Overrides as one canonical string ("a=1 b=2", sorted), malloc'd. */
+char *repro_overrides_string(const char *const *over, size_t n);
+
+#endif

@@ -1,0 +1,81 @@
+/* lrepro: the Lua face of the engine, and the helpers every binding file shares.
+ *
+ * luaopen_repro() builds the `repro` table; each lrepro_*.c file contributes its part through an
+ * lrepro_open_<module>(L) function that is called with the repro table on top of the stack and
+ * must leave the stack as it found it.  GSL objects created for a call are boxed in userdata
+ * ("repro.Vector", "repro.Matrix") so that a Lua error anywhere frees them through __gc. */
+#ifndef REPRO_LREPRO_H
+#define REPRO_LREPRO_H
+
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "engine/dataset.h"
+
+int luaopen_repro(lua_State *L);
+
+/* Module parts, each in its own lrepro_<name>.c. */
+void lrepro_open_core(lua_State *L);       /* check, value, params, random */
+void lrepro_open_dataset(lua_State *L);    /* repro.dataset */
+void lrepro_open_univariate(lua_State *L); /* repro.univariate */
+void lrepro_open_kernel(lua_State *L);     /* repro.kernel */
+void lrepro_open_plot(lua_State *L);       /* repro.figure */
+void lrepro_open_net(lua_State *L);        /* repro.net */
+void lrepro_open_linalg(lua_State *L);     /* repro.linalg */
+
+/* ---- GSL objects owned by the Lua stack ---------------------------------------------------- */
+/* Push a new box owning a zeroed vector / matrix and return the GSL object. */
+gsl_vector *lrepro_newvector(lua_State *L, size_t n);
+gsl_matrix *lrepro_newmatrix(lua_State *L, size_t rows, size_t cols);
+/* Read a Lua list of numbers at IDX into a new box (pushed).  WHAT names the argument. */
+gsl_vector *lrepro_checkvector(lua_State *L, int idx, const char *what);
+/* Read a Lua list of rows (lists of numbers) at IDX into a new box (pushed).  A plain list of
+ * numbers is read as a one-column matrix when ALLOW_COLUMN is set. */
+gsl_matrix *lrepro_checkmatrix(lua_State *L, int idx, const char *what, int allow_column);
+/* Push a vector as a Lua list; a matrix as a list of rows. */
+void lrepro_pushvector(lua_State *L, const gsl_vector *v);
+void lrepro_pushmatrix(lua_State *L, const gsl_matrix *m);
+
+/* ---- arguments -------------------------------------------------------------------------- */
+/* Raise an error carrying the engine's last message (repro_errmsg). */
+int lrepro_engine_error(lua_State *L);
+/* Check that the table at IDX has only keys from KEYS (NULL-terminated); FN names the call. */
+void lrepro_checkoptions(lua_State *L, int idx, const char *fn, const char *const keys[]);
+/* Optional fields of an option table at IDX (which may be absent / nil). */
+lua_Number lrepro_optnumber(lua_State *L, int idx, const char *key, lua_Number def);
+lua_Integer lrepro_optinteger(lua_State *L, int idx, const char *key, lua_Integer def);
+const char *lrepro_optstring(lua_State *L, int idx, const char *key, const char *def);
+int lrepro_optboolean(lua_State *L, int idx, const char *key, int def);
+
+/* The dataset userdata ("repro.Dataset") at IDX; raises when it is something else. */
+repro_dataset *lrepro_checkdataset(lua_State *L, int idx);
+/* Push a new dataset userdata taking ownership of DS. */
+void lrepro_pushdataset(lua_State *L, repro_dataset *ds);
+
+/* ---- run context ------------------------------------------------------------------------- */
+/* Where a run writes: figures (PDF, PNG, JSON) and its stage folder (results, data). */
+typedef struct {
+    const char *script;     /* path of the running script */
+    const char *stage;      /* stage name (script basename without .lua) */
+    const char *figdir;     /* default "figures" */
+    const char *outdir;     /* default "build/stages/<stage>" */
+    long long source_date;  /* SOURCE_DATE_EPOCH, or 0 */
+} lrepro_context;
+
+const lrepro_context *lrepro_ctx(void);
+void lrepro_set_ctx(const lrepro_context *ctx);
+
+/* Record that the run read FILE (a declared input: it becomes part of the stage's cache key). */
+void lrepro_note_input(const char *file);
+/* Record that the run wrote FILE (an output of the stage). */
+void lrepro_note_output(const char *file);
+/* Record a seed used by the run (shown in captions and figure sidecars). */
+void lrepro_note_seed(lua_Integer seed);
+
+/* The script position (chunk:line) of the Lua code that called the current C function, as
+ * "pipeline/fig1.lua:12"; written into BUF. */
+const char *lrepro_where(lua_State *L, char *buf, size_t n);
+
+#endif

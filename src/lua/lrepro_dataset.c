@@ -1,0 +1,202 @@
+/* repro.dataset: datasets from Lua tables or CSV files. */
+#include "core/err.h"
+#include "core/hash.h"
+#include "lua/lrepro.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DATASET_T "repro.Dataset"
+
+static int dataset_gc(lua_State *L)
+{
+    repro_dataset **box = luaL_checkudata(L, 1, DATASET_T);
+    repro_dataset_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+repro_dataset *lrepro_checkdataset(lua_State *L, int idx)
+{
+    repro_dataset **box = luaL_checkudata(L, idx, DATASET_T);
+    if (!*box) luaL_argerror(L, idx, "dataset already freed");
+    return *box;
+}
+
+void lrepro_pushdataset(lua_State *L, repro_dataset *ds)
+{
+    repro_dataset **box = lua_newuserdatauv(L, sizeof *box, 0); /* box */
+    *box = ds;
+    luaL_setmetatable(L, DATASET_T);
+}
+
+/* Push column J of M as a list of numbers. */
+static void pushcolumn(lua_State *L, const gsl_matrix *m, size_t j)
+{
+    gsl_vector_const_view c = gsl_matrix_const_column(m, j);
+    lrepro_pushvector(L, &c.vector);
+}
+
+/* A matrix with one column as a list of numbers, otherwise as a list of rows. */
+static void pushrows(lua_State *L, const gsl_matrix *m)
+{
+    if (m->size2 == 1)
+        pushcolumn(L, m, 0);
+    else
+        lrepro_pushmatrix(L, m);
+}
+
+static int dataset_index(lua_State *L)
+{
+    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (strcmp(k, "N") == 0)
+        lua_pushinteger(L, (lua_Integer)ds->N);
+    else if (strcmp(k, "d") == 0)
+        lua_pushinteger(L, (lua_Integer)ds->d);
+    else if (strcmp(k, "T") == 0)
+        lua_pushinteger(L, (lua_Integer)ds->T);
+    else if (strcmp(k, "x") == 0)
+        pushrows(L, ds->X);
+    else if (strcmp(k, "y") == 0)
+        pushrows(L, ds->Y);
+    else {
+        luaL_getmetatable(L, DATASET_T); /* ds k mt */
+        lua_getfield(L, -1, k);          /* ds k mt method */
+        if (lua_isnil(L, -1) || k[0] == '_')
+            return luaL_error(L, "dataset has no field '%s' (fields: N, d, T, x, y, labels, "
+                                 "inputs)", k);
+    }
+    return 1;
+}
+
+/* ds:labels(t): the labels of task t (1-based) as a list. */
+static int dataset_labels(lua_State *L)
+{
+    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    lua_Integer t = luaL_optinteger(L, 2, 1);
+    if (t < 1 || (size_t)t > ds->T)
+        return luaL_error(L, "labels: task %d out of range 1..%d", (int)t, (int)ds->T);
+    pushcolumn(L, ds->Y, (size_t)t - 1);
+    return 1;
+}
+
+/* ds:inputs(j): input coordinate j (1-based) of every row as a list. */
+static int dataset_inputs(lua_State *L)
+{
+    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    lua_Integer j = luaL_optinteger(L, 2, 1);
+    if (j < 1 || (size_t)j > ds->d)
+        return luaL_error(L, "inputs: coordinate %d out of range 1..%d", (int)j, (int)ds->d);
+    pushcolumn(L, ds->X, (size_t)j - 1);
+    return 1;
+}
+
+static int dataset_tostring(lua_State *L)
+{
+    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    lua_pushfstring(L, "repro.Dataset(N = %d, d = %d, T = %d)", (int)ds->N, (int)ds->d,
+                    (int)ds->T);
+    return 1;
+}
+
+/* repro.dataset{x = ..., y = ...} */
+static int l_dataset_new(lua_State *L)
+{
+    /* called through __call: arg 1 is the repro.dataset table itself */
+    luaL_checktype(L, 2, LUA_TTABLE);
+    static const char *const keys[] = {"x", "y", NULL};
+    lrepro_checkoptions(L, 2, "repro.dataset", keys);
+    lua_getfield(L, 2, "x"); /* spec x */
+    lua_getfield(L, 2, "y"); /* spec x y */
+    if (lua_isnil(L, 3)) return luaL_error(L, "repro.dataset: missing field x");
+    if (lua_isnil(L, 4)) return luaL_error(L, "repro.dataset: missing field y");
+    gsl_matrix *X = lrepro_checkmatrix(L, 3, "dataset x", 1); /* spec x y Xbox */
+    gsl_matrix *Y = lrepro_checkmatrix(L, 4, "dataset y", 1); /* spec x y Xbox Ybox */
+    if (X->size1 != Y->size1)
+        return luaL_error(L, "repro.dataset: x has %d rows but y has %d", (int)X->size1,
+                          (int)Y->size1);
+    repro_dataset *ds = repro_dataset_alloc(X->size1, X->size2, Y->size2);
+    if (!ds) return lrepro_engine_error(L);
+    lrepro_pushdataset(L, ds); /* owns ds from here on */
+    gsl_matrix_memcpy(ds->X, X);
+    gsl_matrix_memcpy(ds->Y, Y);
+    if (repro_dataset_validate(ds, 0, NULL, NULL) != 0)
+        return luaL_error(L, "repro.dataset: %s", repro_errmsg());
+    return 1;
+}
+
+/* Read an optional list of column names at field KEY of table IDX into a malloc'd array owned
+ * by a userdata pushed on the stack (freed by GC). */
+static const char **colnames(lua_State *L, int idx, const char *key, size_t *n)
+{
+    *n = 0;
+    if (lua_type(L, idx) != LUA_TTABLE) return NULL;
+    lua_getfield(L, idx, key); /* ... list */
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    if (lua_type(L, -1) == LUA_TSTRING) { /* a single name */
+        const char **v = lua_newuserdatauv(L, sizeof *v, 1); /* ... name ud */
+        lua_pushvalue(L, -2);
+        lua_setiuservalue(L, -2, 1);
+        v[0] = lua_tostring(L, -2);
+        lua_remove(L, -2);
+        *n = 1;
+        return v;
+    }
+    if (lua_type(L, -1) != LUA_TTABLE)
+        luaL_error(L, "repro.dataset.load: option '%s' must be a list of column names", key);
+    size_t len = (size_t)luaL_len(L, -1);
+    if (len == 0) luaL_error(L, "repro.dataset.load: option '%s' is empty", key);
+    const char **v = lua_newuserdatauv(L, len * sizeof *v, 1); /* ... list ud */
+    lua_pushvalue(L, -2);
+    lua_setiuservalue(L, -2, 1); /* keep the strings alive */
+    for (size_t i = 0; i < len; i++) {
+        lua_geti(L, -2, (lua_Integer)i + 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            luaL_error(L, "repro.dataset.load: option '%s' entry %d must be a name", key,
+                       (int)i + 1);
+        v[i] = lua_tostring(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_remove(L, -2); /* ... ud */
+    *n = len;
+    return v;
+}
+
+/* repro.dataset.load(path [, {x = {...}, y = {...}}]) */
+static int l_dataset_load(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    static const char *const keys[] = {"x", "y", NULL};
+    lrepro_checkoptions(L, 2, "repro.dataset.load", keys);
+    size_t nx, ny;
+    const char **xc = colnames(L, 2, "x", &nx);
+    const char **yc = colnames(L, 2, "y", &ny);
+    repro_dataset *ds = repro_dataset_load_csv(path, xc, nx, yc, ny);
+    if (!ds) return lrepro_engine_error(L);
+    lrepro_pushdataset(L, ds);
+    lrepro_note_input(path);
+    return 1;
+}
+
+void lrepro_open_dataset(lua_State *L)
+{
+    static const luaL_Reg meta[] = {{"__gc", dataset_gc},          {"__close", dataset_gc},
+                                    {"__index", dataset_index},    {"__tostring", dataset_tostring},
+                                    {"labels", dataset_labels},    {"inputs", dataset_inputs},
+                                    {NULL, NULL}};
+    luaL_newmetatable(L, DATASET_T);
+    luaL_setfuncs(L, meta, 0);
+    lua_pop(L, 1);
+    lua_newtable(L); /* repro dataset */
+    lua_pushcfunction(L, l_dataset_load);
+    lua_setfield(L, -2, "load");
+    lua_newtable(L); /* repro dataset mt */
+    lua_pushcfunction(L, l_dataset_new);
+    lua_setfield(L, -2, "__call");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, -2, "dataset"); /* repro */
+}

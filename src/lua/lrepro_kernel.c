@@ -1,0 +1,136 @@
+/* repro.kernel: the Sobolev kernel interpolant ("repro.Kernel" userdata). */
+#include <math.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "engine/kernel.h"
+#include "lua/lrepro.h"
+
+#define KERNEL_T "repro.Kernel"
+
+static int kernel_gc(lua_State *L)
+{
+    repro_kernel **box = luaL_checkudata(L, 1, KERNEL_T);
+    repro_kernel_free(*box);
+    *box = NULL;
+    return 0;
+}
+
+static repro_kernel *checkkernel(lua_State *L, int idx)
+{
+    repro_kernel **box = luaL_checkudata(L, idx, KERNEL_T);
+    if (!*box) luaL_argerror(L, idx, "kernel already freed");
+    return *box;
+}
+
+/* ki(x) -> list of T values */
+static int kernel_call(lua_State *L)
+{
+    repro_kernel *ki = checkkernel(L, 1);
+    int isnum;
+    double x = lua_tonumberx(L, 2, &isnum);
+    if (!isnum || lua_type(L, 2) != LUA_TNUMBER || !isfinite(x))
+        return luaL_error(L, "kernel(x): x must be a finite number, got %s", luaL_typename(L, 2));
+    gsl_vector *out = lrepro_newvector(L, ki->T);
+    repro_kernel_eval(ki, x, out);
+    lrepro_pushvector(L, out);
+    return 1;
+}
+
+/* ki:eval(xs) -> list of rows */
+static int kernel_eval(lua_State *L)
+{
+    repro_kernel *ki = checkkernel(L, 1);
+    gsl_vector *xs = lrepro_checkvector(L, 2, "kernel:eval: xs");
+    if (xs->size == 0) {
+        lua_newtable(L);
+        return 1;
+    }
+    for (size_t m = 0; m < xs->size; m++)
+        if (!isfinite(gsl_vector_get(xs, m)))
+            return luaL_error(L, "kernel:eval: xs entry %d must be finite", (int)m + 1);
+    gsl_matrix *F = lrepro_newmatrix(L, xs->size, ki->T); /* ki xs xsbox F */
+    if (repro_kernel_evalmany_to(ki, xs, F) != 0) return lrepro_engine_error(L);
+    lrepro_pushmatrix(L, F);
+    return 1;
+}
+
+static int kernel_alpha(lua_State *L)
+{
+    repro_kernel *ki = checkkernel(L, 1);
+    lrepro_pushmatrix(L, ki->alpha);
+    return 1;
+}
+
+static int kernel_tostring(lua_State *L)
+{
+    repro_kernel *ki = checkkernel(L, 1);
+    lua_pushfstring(L, "repro.Kernel(sobolev, N = %d, T = %d)", (int)ki->N, (int)ki->T);
+    return 1;
+}
+
+static int kernel_index(lua_State *L)
+{
+    repro_kernel *ki = checkkernel(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (strcmp(k, "T") == 0) {
+        lua_pushinteger(L, (lua_Integer)ki->T);
+        return 1;
+    }
+    if (strcmp(k, "N") == 0) {
+        lua_pushinteger(L, (lua_Integer)ki->N);
+        return 1;
+    }
+    luaL_getmetatable(L, KERNEL_T);
+    lua_getfield(L, -1, k);
+    if (lua_isnil(L, -1) || k[0] == '_')
+        return luaL_error(L, "kernel has no field '%s' (fields: N, T, eval, alpha)", k);
+    return 1;
+}
+
+/* repro.kernel.sobolev(ds [, {ridge = 0}]) */
+static int l_sobolev(lua_State *L)
+{
+    if (!luaL_testudata(L, 1, "repro.Dataset"))
+        return luaL_error(L, "sobolev: ds must be a dataset (repro.dataset{...}), got %s",
+                          luaL_typename(L, 1));
+    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    if (ds->d != 1)
+        return luaL_error(L, "sobolev: ds must have one input (d = 1), got d = %d", (int)ds->d);
+    static const char *const keys[] = {"ridge", NULL};
+    lrepro_checkoptions(L, 2, "sobolev", keys);
+    double ridge = 0;
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_getfield(L, 2, "ridge");
+        int t = lua_type(L, -1);
+        if (t != LUA_TNIL) {
+            if (t != LUA_TNUMBER)
+                return luaL_error(L, "sobolev: ridge must be a number >= 0, got %s", luaL_typename(L, -1));
+            ridge = lua_tonumber(L, -1);
+            if (!(ridge >= 0) || !isfinite(ridge))
+                return luaL_error(L, "sobolev: ridge must be a finite number >= 0, got %f", ridge);
+        }
+        lua_pop(L, 1);
+    }
+    repro_kernel **box = lua_newuserdatauv(L, sizeof *box, 0);
+    *box = NULL;
+    luaL_setmetatable(L, KERNEL_T);
+    *box = repro_kernel_fit(ds, ridge);
+    if (!*box) return lrepro_engine_error(L);
+    return 1;
+}
+
+void lrepro_open_kernel(lua_State *L)
+{
+    static const luaL_Reg meta[] = {{"__gc", kernel_gc},         {"__close", kernel_gc},
+                                    {"__call", kernel_call},     {"__index", kernel_index},
+                                    {"__tostring", kernel_tostring}, {"eval", kernel_eval},
+                                    {"alpha", kernel_alpha},     {NULL, NULL}};
+    luaL_newmetatable(L, KERNEL_T);
+    luaL_setfuncs(L, meta, 0);
+    lua_pop(L, 1);
+    lua_newtable(L); /* repro kernel */
+    lua_pushcfunction(L, l_sobolev);
+    lua_setfield(L, -2, "sobolev");
+    lua_setfield(L, -2, "kernel");
+}
