@@ -41,6 +41,21 @@ static int valid_name(const char *s)
     return 1;
 }
 
+int repro_results_fmt_valid(const char *fmt)
+{
+    if (!fmt) return 0;
+    const char *p = strchr(fmt, '%');
+    if (!p || strchr(p + 1, '%') || strlen(fmt) > 64) return 0;
+    p++;
+    while (*p && strchr("+- #0", *p)) p++;
+    for (int k = 0; k < 2 && *p >= '0' && *p <= '9'; k++) p++; /* width: at most 2 digits */
+    if (*p == '.') {
+        p++;
+        for (int k = 0; k < 2 && *p >= '0' && *p <= '9'; k++) p++;
+    }
+    return *p && strchr("eEfgG", *p) != NULL;
+}
+
 /* A new entry named STAGE.NAME, or NULL with an error for a bad or repeated name. */
 static json_t *new_entry(const char *name, const char *kind, const char *where)
 {
@@ -91,6 +106,8 @@ static json_t *json_num(double v)
 
 int repro_results_value(const char *name, double v, const char *fmt, const char *where)
 {
+    if (fmt && !repro_results_fmt_valid(fmt))
+        return repro_err("fmt '%s' must hold one %%e, %%f or %%g", fmt);
     json_t *e = new_entry(name, "value", where);
     if (!e) return -1;
     json_object_set_new(e, "value", json_num(v));
@@ -109,6 +126,8 @@ int repro_results_text(const char *name, const char *text, const char *where)
 int repro_results_check(const char *name, double v, const double *le, const double *ge,
                         const char *fmt, const char *where, int *pass)
 {
+    if (fmt && !repro_results_fmt_valid(fmt))
+        return repro_err("fmt '%s' must hold one %%e, %%f or %%g", fmt);
     json_t *e = new_entry(name, "check", where);
     if (!e) return -1;
     int ok = !isnan(v);
@@ -204,7 +223,12 @@ const char *repro_results_latex_number(double v, const char *fmt, char *buf, siz
         snprintf(buf, n, "%s\\infty", v < 0 ? "-" : "");
         return buf;
     }
-    snprintf(raw, sizeof raw, fmt && *fmt ? fmt : "%.4g", v);
+    /* FMT may come from a file: anything but one floating conversion falls back to the default. */
+    if (!repro_results_fmt_valid(fmt)) fmt = "%.4g";
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    snprintf(raw, sizeof raw, fmt, v);
+#pragma GCC diagnostic pop
     char *e = strpbrk(raw, "eE");
     const char *minus = raw[0] == '-' ? "-" : "";
     const char *body = raw[0] == '-' ? raw + 1 : raw;
@@ -352,6 +376,18 @@ int repro_results_collect(const char *const *records, size_t n, const char *out_
             const char *fmt = json_string_value(json_object_get(e, "fmt"));
             if (!name || !kind || !where) {
                 rc = repro_err("%s: malformed value entry %zu", records[r], i);
+                break;
+            }
+            if (json_object_get(e, "fmt") && !repro_results_fmt_valid(fmt)) {
+                rc = repro_err("%s: value '%s' has a bad fmt (one %%e, %%f or %%g expected)",
+                               records[r], name);
+                break;
+            }
+            if (strcmp(kind, "text") == 0 ? !json_is_string(json_object_get(e, "text"))
+                                          : !json_is_number(json_object_get(e, "value")) &&
+                                                !json_is_string(json_object_get(e, "value"))) {
+                rc = repro_err("%s: value '%s' has no %s", records[r], name,
+                               strcmp(kind, "text") == 0 ? "text" : "number");
                 break;
             }
             if (json_object_get(all, name)) {

@@ -37,8 +37,13 @@ int repro_results_collect(const char *const *records, size_t n, const char *out_
                           const char *out_tex, const char *rev, const char *versions,
                           const char *source_url);
 
+/* 1 when FMT is a printf format with exactly one floating conversion (%e, %f, %g: flags, a width
+ * and a precision of at most two digits each) and no other '%': the only formats a record may
+ * carry, checked where they enter (repro.value, repro.check) and where a record is read. */
+int repro_results_fmt_valid(const char *fmt);
+
 /* Format V with the printf format FMT (default "%.4g") as LaTeX math: 1.5e-07 -> 1.5\times
- * 10^{-7}.  Writes into BUF. */
+ * 10^{-7}.  Writes into BUF.  An invalid FMT (see repro_results_fmt_valid) is replaced by "%.4g". */
 const char *repro_results_latex_number(double v, const char *fmt, char *buf, size_t n);
 
 #endif

@@ -57,7 +57,14 @@ const char *repro_stage_reason(const char *outdir, const char *engine, const cha
     json_error_t jerr;
     json_t *rec = json_load_file(path, 0, &jerr);
     if (!rec) {
-        snprintf(buf, n, "its run record is unreadable");
+        snprintf(buf, n, "its run record is unreadable (%s)", jerr.text);
+        return buf;
+    }
+    /* The record is data from disk: anything malformed means "run again", never a crash. */
+    if (!json_is_object(rec) || !json_is_object(json_object_get(rec, "inputs")) ||
+        !json_is_object(json_object_get(rec, "outputs"))) {
+        json_decref(rec);
+        snprintf(buf, n, "its run record is malformed (no inputs or outputs)");
         return buf;
     }
     const char *reason = NULL;
@@ -78,6 +85,12 @@ const char *repro_stage_reason(const char *outdir, const char *engine, const cha
         json_object_foreach(json_object_get(rec, kinds[k]), file, h)
         {
             char now[REPRO_HASH_HEX];
+            if (!json_is_string(h)) {
+                snprintf(buf, n, "its run record is malformed (the hash of %s is not a string)",
+                         file);
+                reason = buf;
+                break;
+            }
             if (repro_hash_file(file, now) != 0) {
                 snprintf(buf, n, "%s %s", file, k == 0 ? "is gone" : "is missing");
                 reason = buf;
