@@ -117,11 +117,18 @@ do
   local text = f:read("a")
   f:close()
   T.ok("write_atomic: the file holds the last text", text == "second\n")
-  T.ok("write_atomic: no temporary file left", io.open(path .. ".tmp") == nil)
+  local dir, base = path:match("^(.*)/([^/]*)$")
+  local p = io.popen("ls -a '" .. dir .. "' | grep -c -F '" .. base .. ".tmp'")
+  local left = p:read("n"); p:close()
+  T.ok("write_atomic: no temporary file left", left == 0)
   os.remove(path)
+  -- The Makefile removes '*.tmp.*' after an interrupted build: the temporary must match it.
+  T.ok("write_atomic: the temporary matches the clean-up pattern *.tmp.*",
+       files.tmpname("a/b.csv"):match("^a/b%.csv%.tmp%.[%x]+$") ~= nil)
+  T.ok("write_atomic: two temporaries differ", files.tmpname("x") ~= files.tmpname("x"))
   T.errors("write_atomic: missing folder", function()
     files.write_atomic("/nonexistent-dir-for-repro/x.txt", "x")
-  end, "cannot write /nonexistent-dir-for-repro/x.txt.tmp")
+  end, "cannot write /nonexistent-dir-for-repro/x.txt.tmp.")
 end
 
 T.done()
