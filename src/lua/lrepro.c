@@ -17,45 +17,29 @@
 
 /* ---- boxes ------------------------------------------------------------------------------- */
 
-#define VECTOR_T "repro.Vector"
-#define MATRIX_T "repro.Matrix"
-
-static int vector_gc(lua_State *L)
-{
-    gsl_vector **box = luaL_checkudata(L, 1, VECTOR_T);
-    if (*box) gsl_vector_free(*box);
-    *box = NULL;
-    return 0;
-}
-
-static int matrix_gc(lua_State *L)
-{
-    gsl_matrix **box = luaL_checkudata(L, 1, MATRIX_T);
-    if (*box) gsl_matrix_free(*box);
-    *box = NULL;
-    return 0;
-}
+static void free_vector(void *v) { gsl_vector_free(v); }
+static void free_matrix(void *m) { gsl_matrix_free(m); }
+static const lrepro_type vector_type = {"repro.Vector", "vector", free_vector};
+static const lrepro_type matrix_type = {"repro.Matrix", "matrix", free_matrix};
 
 gsl_vector *lrepro_newvector(lua_State *L, size_t n)
 {
-    gsl_vector **box = lua_newuserdatauv(L, sizeof *box, 0); /* box */
-    *box = NULL;
-    luaL_setmetatable(L, VECTOR_T);
-    *box = gsl_vector_calloc(n ? n : 1);
-    if (!*box) luaL_error(L, "out of memory for a vector of %zu numbers", n);
-    if (n == 0) (*box)->size = 0;
-    return *box;
+    lrepro_box *b = lrepro_newbox(L, &vector_type, 0, 0); /* box */
+    gsl_vector *v = gsl_vector_calloc(n ? n : 1);
+    if (!v) luaL_error(L, "out of memory for a vector of %zu numbers", n);
+    if (n == 0) v->size = 0;
+    b->res = v;
+    return v;
 }
 
 gsl_matrix *lrepro_newmatrix(lua_State *L, size_t rows, size_t cols)
 {
-    gsl_matrix **box = lua_newuserdatauv(L, sizeof *box, 0); /* box */
-    *box = NULL;
-    luaL_setmetatable(L, MATRIX_T);
+    lrepro_box *b = lrepro_newbox(L, &matrix_type, 0, 0); /* box */
     if (rows == 0 || cols == 0) luaL_error(L, "matrix of %zu x %zu: empty", rows, cols);
-    *box = gsl_matrix_calloc(rows, cols);
-    if (!*box) luaL_error(L, "out of memory for a %zu x %zu matrix", rows, cols);
-    return *box;
+    gsl_matrix *m = gsl_matrix_calloc(rows, cols);
+    if (!m) luaL_error(L, "out of memory for a %zu x %zu matrix", rows, cols);
+    b->res = m;
+    return m;
 }
 
 static double checkelem(lua_State *L, int t, lua_Integer i, const char *what)
@@ -614,18 +598,8 @@ void lrepro_open_core(lua_State *L)
 
 int luaopen_repro(lua_State *L)
 {
-    luaL_newmetatable(L, VECTOR_T);
-    lua_pushcfunction(L, vector_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, vector_gc);
-    lua_setfield(L, -2, "__close");
-    lua_pop(L, 1);
-    luaL_newmetatable(L, MATRIX_T);
-    lua_pushcfunction(L, matrix_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, matrix_gc);
-    lua_setfield(L, -2, "__close");
-    lua_pop(L, 1);
+    lrepro_newtype(L, &vector_type, NULL, NULL);
+    lrepro_newtype(L, &matrix_type, NULL, NULL);
     lua_getfield(L, LUA_REGISTRYINDEX, "repro.overrides");
     if (lua_isnil(L, -1)) {
         lua_newtable(L);

@@ -3,7 +3,7 @@
  * luaopen_repro() builds the `repro` table; each lrepro_*.c file contributes its part through an
  * lrepro_open_<module>(L) function that is called with the repro table on top of the stack and
  * must leave the stack as it found it.  GSL objects created for a call are boxed in userdata
- * ("repro.Vector", "repro.Matrix") so that a Lua error anywhere frees them through __gc. */
+ * ("repro.Vector", "repro.Matrix", see lbox.h) so that a Lua error anywhere frees them. */
 #ifndef REPRO_LREPRO_H
 #define REPRO_LREPRO_H
 
@@ -13,6 +13,7 @@
 #include <lua.h>
 
 #include "engine/dataset.h"
+#include "lua/lbox.h"
 
 int luaopen_repro(lua_State *L);
 
@@ -49,10 +50,11 @@ lua_Integer lrepro_optinteger(lua_State *L, int idx, const char *key, lua_Intege
 const char *lrepro_optstring(lua_State *L, int idx, const char *key, const char *def);
 int lrepro_optboolean(lua_State *L, int idx, const char *key, int def);
 
-/* The dataset userdata ("repro.Dataset") at IDX; raises when it is something else. */
-repro_dataset *lrepro_checkdataset(lua_State *L, int idx);
-/* Push a new dataset userdata taking ownership of DS. */
-void lrepro_pushdataset(lua_State *L, repro_dataset *ds);
+/* The dataset userdata ("repro.Dataset") at IDX; raises when it is something else (with FN
+ * given: "FN: ds must be a dataset (repro.dataset{...}), got table"). */
+repro_dataset *lrepro_checkdataset(lua_State *L, int idx, const char *fn);
+/* Push a new closed dataset box; store the dataset in ->res once it exists. */
+lrepro_box *lrepro_newdataset(lua_State *L);
 
 /* ---- run context ------------------------------------------------------------------------- */
 /* Where a run writes: figures (PDF, PNG, JSON) and its stage folder (results, data). */

@@ -6,28 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DATASET_T "repro.Dataset"
+static void free_dataset(void *ds) { repro_dataset_free(ds); }
+static const lrepro_type dataset_type = {"repro.Dataset", "dataset", free_dataset};
 
-static int dataset_gc(lua_State *L)
+repro_dataset *lrepro_checkdataset(lua_State *L, int idx, const char *fn)
 {
-    repro_dataset **box = luaL_checkudata(L, 1, DATASET_T);
-    repro_dataset_free(*box);
-    *box = NULL;
-    return 0;
+    if (fn && !luaL_testudata(L, idx, dataset_type.name))
+        luaL_error(L, "%s: ds must be a dataset (repro.dataset{...}), got %s", fn,
+                   luaL_typename(L, idx));
+    return lrepro_checkbox(L, idx, &dataset_type);
 }
 
-repro_dataset *lrepro_checkdataset(lua_State *L, int idx)
+lrepro_box *lrepro_newdataset(lua_State *L)
 {
-    repro_dataset **box = luaL_checkudata(L, idx, DATASET_T);
-    if (!*box) luaL_argerror(L, idx, "dataset already freed");
-    return *box;
-}
-
-void lrepro_pushdataset(lua_State *L, repro_dataset *ds)
-{
-    repro_dataset **box = lua_newuserdatauv(L, sizeof *box, 0); /* box */
-    *box = ds;
-    luaL_setmetatable(L, DATASET_T);
+    return lrepro_newbox(L, &dataset_type, 0, 0);
 }
 
 /* Push column J of M as a list of numbers. */
@@ -48,7 +40,7 @@ static void pushrows(lua_State *L, const gsl_matrix *m)
 
 static int dataset_index(lua_State *L)
 {
-    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
     const char *k = luaL_checkstring(L, 2);
     if (strcmp(k, "N") == 0)
         lua_pushinteger(L, (lua_Integer)ds->N);
@@ -61,7 +53,7 @@ static int dataset_index(lua_State *L)
     else if (strcmp(k, "y") == 0)
         pushrows(L, ds->Y);
     else {
-        luaL_getmetatable(L, DATASET_T); /* ds k mt */
+        luaL_getmetatable(L, dataset_type.name); /* ds k mt */
         lua_getfield(L, -1, k);          /* ds k mt method */
         if (lua_isnil(L, -1) || k[0] == '_')
             return luaL_error(L, "dataset has no field '%s' (fields: N, d, T, x, y, labels, "
@@ -73,7 +65,7 @@ static int dataset_index(lua_State *L)
 /* ds:labels(t): the labels of task t (1-based) as a list. */
 static int dataset_labels(lua_State *L)
 {
-    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
     lua_Integer t = luaL_optinteger(L, 2, 1);
     if (t < 1 || (size_t)t > ds->T)
         return luaL_error(L, "labels: task %d out of range 1..%d", (int)t, (int)ds->T);
@@ -84,7 +76,7 @@ static int dataset_labels(lua_State *L)
 /* ds:inputs(j): input coordinate j (1-based) of every row as a list. */
 static int dataset_inputs(lua_State *L)
 {
-    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
     lua_Integer j = luaL_optinteger(L, 2, 1);
     if (j < 1 || (size_t)j > ds->d)
         return luaL_error(L, "inputs: coordinate %d out of range 1..%d", (int)j, (int)ds->d);
@@ -94,7 +86,7 @@ static int dataset_inputs(lua_State *L)
 
 static int dataset_tostring(lua_State *L)
 {
-    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
     lua_pushfstring(L, "repro.Dataset(N = %d, d = %d, T = %d)", (int)ds->N, (int)ds->d,
                     (int)ds->T);
     return 1;
@@ -116,9 +108,9 @@ static int l_dataset_new(lua_State *L)
     if (X->size1 != Y->size1)
         return luaL_error(L, "repro.dataset: x has %d rows but y has %d", (int)X->size1,
                           (int)Y->size1);
-    repro_dataset *ds = repro_dataset_alloc(X->size1, X->size2, Y->size2);
+    lrepro_box *box = lrepro_newdataset(L); /* spec x y Xbox Ybox box */
+    repro_dataset *ds = box->res = repro_dataset_alloc(X->size1, X->size2, Y->size2);
     if (!ds) return lrepro_engine_error(L);
-    lrepro_pushdataset(L, ds); /* owns ds from here on */
     gsl_matrix_memcpy(ds->X, X);
     gsl_matrix_memcpy(ds->Y, Y);
     if (repro_dataset_validate(ds, 0, NULL, NULL) != 0)
@@ -175,22 +167,18 @@ static int l_dataset_load(lua_State *L)
     size_t nx, ny;
     const char **xc = colnames(L, 2, "x", &nx);
     const char **yc = colnames(L, 2, "y", &ny);
-    repro_dataset *ds = repro_dataset_load_csv(path, xc, nx, yc, ny);
-    if (!ds) return lrepro_engine_error(L);
-    lrepro_pushdataset(L, ds);
+    lrepro_box *box = lrepro_newdataset(L);
+    if (!(box->res = repro_dataset_load_csv(path, xc, nx, yc, ny))) return lrepro_engine_error(L);
     lrepro_note_input(path);
     return 1;
 }
 
 void lrepro_open_dataset(lua_State *L)
 {
-    static const luaL_Reg meta[] = {{"__gc", dataset_gc},          {"__close", dataset_gc},
-                                    {"__index", dataset_index},    {"__tostring", dataset_tostring},
+    static const luaL_Reg meta[] = {{"__index", dataset_index},    {"__tostring", dataset_tostring},
                                     {"labels", dataset_labels},    {"inputs", dataset_inputs},
                                     {NULL, NULL}};
-    luaL_newmetatable(L, DATASET_T);
-    luaL_setfuncs(L, meta, 0);
-    lua_pop(L, 1);
+    lrepro_newtype(L, &dataset_type, meta, NULL);
     lua_newtable(L); /* repro dataset */
     lua_pushcfunction(L, l_dataset_load);
     lua_setfield(L, -2, "load");

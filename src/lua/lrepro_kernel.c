@@ -6,21 +6,12 @@
 #include "engine/kernel.h"
 #include "lua/lrepro.h"
 
-#define KERNEL_T "repro.Kernel"
-
-static int kernel_gc(lua_State *L)
-{
-    repro_kernel **box = luaL_checkudata(L, 1, KERNEL_T);
-    repro_kernel_free(*box);
-    *box = NULL;
-    return 0;
-}
+static void free_kernel(void *ki) { repro_kernel_free(ki); }
+static const lrepro_type kernel_type = {"repro.Kernel", "kernel", free_kernel};
 
 static repro_kernel *checkkernel(lua_State *L, int idx)
 {
-    repro_kernel **box = luaL_checkudata(L, idx, KERNEL_T);
-    if (!*box) luaL_argerror(L, idx, "kernel already freed");
-    return *box;
+    return lrepro_checkbox(L, idx, &kernel_type);
 }
 
 /* ki(x) -> list of T values */
@@ -81,7 +72,7 @@ static int kernel_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)ki->N);
         return 1;
     }
-    luaL_getmetatable(L, KERNEL_T);
+    luaL_getmetatable(L, kernel_type.name);
     lua_getfield(L, -1, k);
     if (lua_isnil(L, -1) || k[0] == '_')
         return luaL_error(L, "kernel has no field '%s' (fields: N, T, eval, alpha)", k);
@@ -91,10 +82,7 @@ static int kernel_index(lua_State *L)
 /* repro.kernel.sobolev(ds [, {ridge = 0}]) */
 static int l_sobolev(lua_State *L)
 {
-    if (!luaL_testudata(L, 1, "repro.Dataset"))
-        return luaL_error(L, "sobolev: ds must be a dataset (repro.dataset{...}), got %s",
-                          luaL_typename(L, 1));
-    repro_dataset *ds = lrepro_checkdataset(L, 1);
+    repro_dataset *ds = lrepro_checkdataset(L, 1, "sobolev");
     if (ds->d != 1)
         return luaL_error(L, "sobolev: ds must have one input (d = 1), got d = %d", (int)ds->d);
     static const char *const keys[] = {"ridge", NULL};
@@ -112,23 +100,17 @@ static int l_sobolev(lua_State *L)
         }
         lua_pop(L, 1);
     }
-    repro_kernel **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
-    luaL_setmetatable(L, KERNEL_T);
-    *box = repro_kernel_fit(ds, ridge);
-    if (!*box) return lrepro_engine_error(L);
+    lrepro_box *box = lrepro_newbox(L, &kernel_type, 0, 0);
+    if (!(box->res = repro_kernel_fit(ds, ridge))) return lrepro_engine_error(L);
     return 1;
 }
 
 void lrepro_open_kernel(lua_State *L)
 {
-    static const luaL_Reg meta[] = {{"__gc", kernel_gc},         {"__close", kernel_gc},
-                                    {"__call", kernel_call},     {"__index", kernel_index},
+    static const luaL_Reg meta[] = {{"__call", kernel_call},     {"__index", kernel_index},
                                     {"__tostring", kernel_tostring}, {"eval", kernel_eval},
                                     {"alpha", kernel_alpha},     {NULL, NULL}};
-    luaL_newmetatable(L, KERNEL_T);
-    luaL_setfuncs(L, meta, 0);
-    lua_pop(L, 1);
+    lrepro_newtype(L, &kernel_type, meta, NULL);
     lua_newtable(L); /* repro kernel */
     lua_pushcfunction(L, l_sobolev);
     lua_setfield(L, -2, "sobolev");

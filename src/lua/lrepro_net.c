@@ -22,27 +22,17 @@
 #define NET_T "repro.Net"
 #define LAMBDA_DEFAULT 1e-5
 
-static int net_gc(lua_State *L)
-{
-    repro_net **box = luaL_checkudata(L, 1, NET_T);
-    repro_net_free(*box);
-    *box = NULL;
-    return 0;
-}
+static void free_net(void *net) { repro_net_free(net); }
+static const lrepro_type net_type = {NET_T, "network", free_net};
 
 static repro_net *checknet(lua_State *L, int idx)
 {
-    repro_net **box = luaL_checkudata(L, idx, NET_T);
-    if (!*box) luaL_argerror(L, idx, "network already freed");
-    return *box;
+    return lrepro_checkbox(L, idx, &net_type);
 }
 
-static repro_net **newnetbox(lua_State *L)
+static lrepro_box *newnetbox(lua_State *L)
 {
-    repro_net **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
-    luaL_setmetatable(L, NET_T);
-    return box;
+    return lrepro_newbox(L, &net_type, 0, 0);
 }
 
 /* ---- option helpers ------------------------------------------------------------------------ */
@@ -100,10 +90,7 @@ static const char *const SCHEDULES[] = {"constant", "step", "cosine", NULL};
 /* The dataset at IDX, checked against the net's d and T. */
 static repro_dataset *checkds(lua_State *L, int idx, const repro_net *net, const char *fn)
 {
-    if (!luaL_testudata(L, idx, "repro.Dataset"))
-        luaL_error(L, "%s: ds must be a dataset (repro.dataset{...}), got %s", fn,
-                   luaL_typename(L, idx));
-    repro_dataset *ds = lrepro_checkdataset(L, idx);
+    repro_dataset *ds = lrepro_checkdataset(L, idx, fn);
     if (ds->d != net->d)
         luaL_error(L, "%s: the dataset has d = %d inputs but the net has d = %d", fn, (int)ds->d,
                    (int)net->d);
@@ -135,9 +122,8 @@ static int l_new(lua_State *L)
     lua_Integer seed = lrepro_optinteger(L, 2, "seed", 1);
     if (seed < 0) return luaL_error(L, "repro.net: seed must be an integer >= 0, got %d", (int)seed);
     lrepro_note_seed(seed);
-    repro_net **box = newnetbox(L);
-    *box = repro_net_alloc(d, T, K, skip, (unsigned long)seed);
-    if (!*box) return lrepro_engine_error(L);
+    lrepro_box *box = newnetbox(L);
+    if (!(box->res = repro_net_alloc(d, T, K, skip, (unsigned long)seed))) return lrepro_engine_error(L);
     return 1;
 }
 
@@ -145,9 +131,8 @@ static int l_new(lua_State *L)
 static int l_load(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
-    repro_net **box = newnetbox(L);
-    *box = repro_net_load(path);
-    if (!*box) return lrepro_engine_error(L);
+    lrepro_box *box = newnetbox(L);
+    if (!(box->res = repro_net_load(path))) return lrepro_engine_error(L);
     lrepro_note_input(path);
     return 1;
 }
@@ -283,10 +268,9 @@ static int net_set_params(lua_State *L)
     lua_pop(L, 1);
     if (hasA && !net->skip)
         return luaL_error(L, "set_params: A given but the net has no skip connection");
-    repro_net **box = newnetbox(L); /* the staging copy, freed by the GC on any error */
-    *box = repro_net_clone(net);
-    if (!*box) return lrepro_engine_error(L);
-    repro_net *tmp = *box;
+    lrepro_box *box = newnetbox(L); /* the staging copy, freed by the GC on any error */
+    if (!(box->res = repro_net_clone(net))) return lrepro_engine_error(L);
+    repro_net *tmp = box->res;
     getblock(L, "W", &tmp->W.matrix);
     getvec(L, "b", &tmp->b.vector);
     getblock(L, "V", &tmp->V.matrix);
@@ -543,7 +527,6 @@ static int net_index(lua_State *L)
 void lrepro_open_net(lua_State *L)
 {
     static const luaL_Reg meta[] = {
-        {"__gc", net_gc},           {"__close", net_gc},
         {"__call", net_call},       {"__index", net_index},
         {"__tostring", net_tostring}, {"eval", net_eval},
         {"params", net_params},     {"set_params", net_set_params},
@@ -552,9 +535,7 @@ void lrepro_open_net(lua_State *L)
         {"balance", net_balance},   {"active", net_active},
         {"knots", net_knots},       {"cost", net_cost},
         {NULL, NULL}};
-    luaL_newmetatable(L, NET_T);
-    luaL_setfuncs(L, meta, 0);
-    lua_pop(L, 1);
+    lrepro_newtype(L, &net_type, meta, NULL);
     lua_newtable(L); /* repro net */
     lua_pushcfunction(L, l_load);
     lua_setfield(L, -2, "load");

@@ -11,33 +11,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FIG_T "repro.Figure"
 #define AXES_T "repro.Axes"
 
-typedef struct { repro_fig *f; int saved, has_seed; lua_Integer seed; char name[256]; } figbox;
+/* box.res is the repro_fig. */
+typedef struct { lrepro_box box; int saved, has_seed; lua_Integer seed; char name[256]; } figbox;
 typedef struct { repro_panel *p; } axbox;
 
-static int fig_free(lua_State *L)
-{
-    figbox *b = luaL_checkudata(L, 1, FIG_T);
-    repro_fig_free(b->f);
-    b->f = NULL;
-    return 0;
-}
+static void free_fig(void *f) { repro_fig_free(f); }
+static const lrepro_type fig_type = {"repro.Figure", "figure", free_fig};
 
 static figbox *checkfig(lua_State *L)
 {
-    figbox *b = luaL_checkudata(L, 1, FIG_T);
-    if (!b->f) luaL_error(L, "figure: already closed");
-    return b;
+    lrepro_checkbox(L, 1, &fig_type);
+    return lua_touserdata(L, 1);
 }
 
 static repro_panel *checkax(lua_State *L)
 {
     axbox *a = luaL_checkudata(L, 1, AXES_T);
     lua_getiuservalue(L, 1, 1);
-    figbox *b = luaL_checkudata(L, -1, FIG_T);
-    if (!b->f) luaL_error(L, "axes: the figure is closed");
+    lrepro_box *b = lrepro_tobox(L, -1, &fig_type);
+    if (!b->res) luaL_error(L, "axes: the figure is closed");
     lua_pop(L, 1);
     return a->p;
 }
@@ -88,21 +82,18 @@ static int l_figure(lua_State *L)
     lrepro_checkoptions(L, 1, "repro.figure", keys);
     const char *name = lrepro_optstring(L, 1, "name", NULL);
     if (!name) luaL_error(L, "repro.figure: name: expected a string");
-    figbox *b = lua_newuserdatauv(L, sizeof *b, 0);
-    b->f = NULL;
-    b->saved = b->has_seed = 0;
+    figbox *b = (figbox *)lrepro_newbox(L, &fig_type, sizeof(figbox), 0);
     snprintf(b->name, sizeof b->name, "%s", name);
-    luaL_setmetatable(L, FIG_T);
-    b->f = repro_fig_new(name, lrepro_optnumber(L, 1, "width", 6.4), lrepro_optnumber(L, 1, "height", 2.4),
+    b->box.res = repro_fig_new(name, lrepro_optnumber(L, 1, "width", 6.4), lrepro_optnumber(L, 1, "height", 2.4),
                          (int)lrepro_optinteger(L, 1, "rows", 1), (int)lrepro_optinteger(L, 1, "cols", 1));
-    if (!b->f) return luaL_error(L, "repro.figure: %s", repro_errmsg());
-    repro_fig_set(b->f, lrepro_optstring(L, 1, "title", NULL), lrepro_ctx()->script);
+    if (!b->box.res) return luaL_error(L, "repro.figure: %s", repro_errmsg());
+    repro_fig_set(b->box.res, lrepro_optstring(L, 1, "title", NULL), lrepro_ctx()->script);
     lua_getfield(L, 1, "seed");
     if (!lua_isnil(L, -1)) {
         if (!lua_isinteger(L, -1)) luaL_error(L, "repro.figure: seed: expected an integer");
         b->has_seed = 1;
         b->seed = lua_tointeger(L, -1);
-        repro_fig_add_seed(b->f, (long long)b->seed);
+        repro_fig_add_seed(b->box.res, (long long)b->seed);
     }
     lua_pop(L, 1);
     return 1;
@@ -116,7 +107,7 @@ static int fig_panel(lua_State *L)
     figbox *b = checkfig(L);
     int r = (int)luaL_checkinteger(L, 2), c = (int)luaL_checkinteger(L, 3);
     lrepro_checkoptions(L, 4, "panel", keys);
-    repro_panel *p = repro_fig_panel(b->f, r, c);
+    repro_panel *p = repro_fig_panel(b->box.res, r, c);
     if (!p) return luaL_error(L, "%s", repro_errmsg());
     repro_panel_set_labels(p, lrepro_optstring(L, 4, "title", NULL), lrepro_optstring(L, 4, "xlabel", NULL),
                            lrepro_optstring(L, 4, "ylabel", NULL));
@@ -350,7 +341,7 @@ static int fig_save(lua_State *L)
     if (b->saved) return luaL_error(L, "save: figure \"%s\" was already saved", b->name);
     const lrepro_context *ctx = lrepro_ctx();
     const char *dir = ctx->figdir ? ctx->figdir : "figures";
-    json_t *j = repro_fig_json(b->f);
+    json_t *j = repro_fig_json(b->box.res);
     const char *name = json_string_value(json_object_get(j, "figure"));
     char path[3][4096];
     snprintf(path[0], sizeof path[0], "%s/%s.pdf", dir, name);
@@ -360,8 +351,8 @@ static int fig_save(lua_State *L)
     json_decref(j);
     int rc = text ? 0 : -1;
     if (!text) repro_err("save: out of memory");
-    if (rc == 0) rc = repro_fig_write_pdf(b->f, path[0], ctx->source_date);
-    if (rc == 0) rc = repro_fig_write_png(b->f, path[1]);
+    if (rc == 0) rc = repro_fig_write_pdf(b->box.res, path[0], ctx->source_date);
+    if (rc == 0) rc = repro_fig_write_png(b->box.res, path[1]);
     if (rc == 0) {
         size_t n = strlen(text);
         text[n] = 0;
@@ -389,14 +380,7 @@ void lrepro_open_plot(lua_State *L)
                                     {"arrow", ax_arrow},   {"brace", ax_brace},   {"vline", ax_vline},
                                     {"hline", ax_hline},   {"legend", ax_legend}, {"bar", ax_bar},
                                     {"image", ax_image},   {NULL, NULL}};
-    luaL_newmetatable(L, FIG_T);
-    lua_pushcfunction(L, fig_free);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, fig_free);
-    lua_setfield(L, -2, "__close");
-    luaL_newlib(L, fig_m);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
+    lrepro_newtype(L, &fig_type, NULL, fig_m);
     luaL_newmetatable(L, AXES_T);
     luaL_newlib(L, ax_m);
     lua_setfield(L, -2, "__index");

@@ -9,30 +9,18 @@
 #include "lua/lrepro.h"
 #include "engine/univariate.h"
 
-#define SPLINE_T "repro.Spline"
-
-static int spline_gc(lua_State *L)
-{
-    repro_spline **box = luaL_checkudata(L, 1, SPLINE_T);
-    repro_spline_free(*box);
-    *box = NULL;
-    return 0;
-}
+static void free_spline(void *s) { repro_spline_free(s); }
+static const lrepro_type spline_type = {"repro.Spline", "spline", free_spline};
 
 static repro_spline *checkspline(lua_State *L, int idx)
 {
-    repro_spline **box = luaL_checkudata(L, idx, SPLINE_T);
-    if (!*box) luaL_argerror(L, idx, "spline already freed");
-    return *box;
+    return lrepro_checkbox(L, idx, &spline_type);
 }
 
 /* Push an empty spline box (safe state), to be filled by the caller. */
-static repro_spline **newsplinebox(lua_State *L)
+static lrepro_box *newsplinebox(lua_State *L)
 {
-    repro_spline **box = lua_newuserdatauv(L, sizeof *box, 0);
-    *box = NULL;
-    luaL_setmetatable(L, SPLINE_T);
-    return box;
+    return lrepro_newbox(L, &spline_type, 0, 0);
 }
 
 /* A number (a row of one) or a list of numbers at IDX, boxed on the stack.  T > 0: required
@@ -153,7 +141,7 @@ static int spline_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)sp->T);
         return 1;
     }
-    luaL_getmetatable(L, SPLINE_T);
+    luaL_getmetatable(L, spline_type.name);
     lua_getfield(L, -1, k);
     if (lua_isnil(L, -1) || k[0] == '_')
         return luaL_error(L, "spline has no field '%s' (fields: T, eval, knots, jumps, cost, "
@@ -163,10 +151,7 @@ static int spline_index(lua_State *L)
 
 static repro_dataset *check1d(lua_State *L, int idx, const char *fn)
 {
-    if (!luaL_testudata(L, idx, "repro.Dataset"))
-        luaL_error(L, "%s: ds must be a dataset (repro.dataset{...}), got %s", fn,
-                   luaL_typename(L, idx));
-    repro_dataset *ds = lrepro_checkdataset(L, idx);
+    repro_dataset *ds = lrepro_checkdataset(L, idx, fn);
     if (ds->d != 1) luaL_error(L, "%s: ds must have one input (d = 1), got d = %d", fn, (int)ds->d);
     return ds;
 }
@@ -185,9 +170,8 @@ static int l_slopes(lua_State *L)
 static int l_connect(lua_State *L)
 {
     repro_dataset *ds = check1d(L, 1, "connect_the_dots");
-    repro_spline **box = newsplinebox(L);
-    *box = repro_connect_the_dots(ds);
-    if (!*box) return lrepro_engine_error(L);
+    lrepro_box *box = newsplinebox(L);
+    if (!(box->res = repro_connect_the_dots(ds))) return lrepro_engine_error(L);
     return 1;
 }
 
@@ -264,9 +248,8 @@ static int l_cpwl(lua_State *L)
     gsl_matrix *V = lrepro_checkmatrix(L, 3, "cpwl: values", 1);
     gsl_vector *left = checkrow(L, 4, V->size2, "cpwl: left");
     gsl_vector *right = checkrow(L, 5, V->size2, "cpwl: right");
-    repro_spline **box = newsplinebox(L);
-    *box = repro_spline_new(k, V, left, right);
-    if (!*box) {
+    lrepro_box *box = newsplinebox(L);
+    if (!(box->res = repro_spline_new(k, V, left, right))) {
         const char *msg = repro_errmsg();
         if (strncmp(msg, "spline: ", 8) == 0) msg += 8;
         return luaL_error(L, "cpwl: %s", msg);
@@ -286,9 +269,8 @@ static int l_family(lua_State *L)
         return luaL_error(L, "family: i must be in 2..N-2 = 2..%d, got %d", (int)ds->N - 2, (int)i);
     double tau = checkfinite(L, 3, "family: tau");
     gsl_vector *delta = checkrow(L, 4, ds->T, "family: delta");
-    repro_spline **box = newsplinebox(L);
-    *box = repro_univariate_family(ds, (size_t)i, tau, delta);
-    if (!*box) return lrepro_engine_error(L);
+    lrepro_box *box = newsplinebox(L);
+    if (!(box->res = repro_univariate_family(ds, (size_t)i, tau, delta))) return lrepro_engine_error(L);
     return 1;
 }
 
@@ -310,13 +292,11 @@ static int l_lemma32(lua_State *L)
 void lrepro_open_univariate(lua_State *L)
 {
     static const luaL_Reg meta[] = {
-        {"__gc", spline_gc},         {"__close", spline_gc},    {"__call", spline_call},
+        {"__call", spline_call},
         {"__index", spline_index},   {"__tostring", spline_tostring},
         {"eval", spline_eval},       {"knots", spline_knots},   {"jumps", spline_jumps},
         {"cost", spline_cost},       {"slopes", spline_slopes}, {NULL, NULL}};
-    luaL_newmetatable(L, SPLINE_T);
-    luaL_setfuncs(L, meta, 0);
-    lua_pop(L, 1);
+    lrepro_newtype(L, &spline_type, meta, NULL);
     static const luaL_Reg fns[] = {{"slopes", l_slopes},     {"connect_the_dots", l_connect},
                                    {"nonunique", l_nonunique}, {"cost", l_cost},
                                    {"cpwl", l_cpwl},         {"family", l_family},

@@ -131,4 +131,25 @@ do
   end, "cannot write /nonexistent-dir-for-repro/x.txt.tmp.")
 end
 
+-- Boxes (lua/lbox.h): one type check, one idempotent free for every userdata ------------------
+do
+  local bx = repro.dataset{x = {0, 1}, y = {1, 2}}
+  local net = repro.net{d = 1, T = 1, K = 2}
+  T.errors("a table where a net is expected", function() net.eval({}, {{1}}) end,
+           "repro.Net expected, got table")
+  T.errors("a dataset where a net is expected", function() net.eval(bx, {{1}}) end,
+           "repro.Net expected, got repro.Dataset")
+  local closed = repro.net{d = 1, T = 1, K = 2}
+  local mt = getmetatable(closed)
+  T.ok("__gc and __close are one free", mt.__gc == mt.__close)
+  mt.__close(closed)
+  mt.__gc(closed) -- idempotent: a second free does nothing
+  T.errors("a closed net", function() closed:eval({{1}}) end, "network already closed")
+  T.errors("the free checks its type", function() mt.__gc(bx) end, "repro.Net expected")
+  do local tbc <close> = repro.figure{name = "boxtest"}; T.ok("to-be-closed figure", tbc ~= nil) end
+  local fig = repro.figure{name = "boxtest2"}
+  getmetatable(fig).__close(fig)
+  T.errors("a closed figure", function() fig:panel(1, 1) end, "figure already closed")
+end
+
 T.done()

@@ -1,0 +1,39 @@
+/* lbox: userdata that own one C resource (the lauxlib / liolib file-handle idiom).
+ *
+ * A type is described once by an lrepro_type (registered name, the word used in messages, the
+ * function that frees the resource).  A box is created first, in a safe closed state (resource
+ * NULL), and only then is the resource acquired and stored in it, so a Lua error at any point
+ * leaves nothing dangling: __gc and __close share one idempotent free.  Checking uses
+ * luaL_checkudata, so a wrong argument reads "repro.Net expected, got table". */
+#ifndef REPRO_LBOX_H
+#define REPRO_LBOX_H
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stddef.h>
+
+typedef struct {
+    const char *name;        /* registered type name, "repro.Net" */
+    const char *what;        /* the object in messages, "network" */
+    void (*free)(void *res); /* frees the resource; never called with NULL */
+} lrepro_type;
+
+/* Every box starts with its resource; a type may append its own fields after it. */
+typedef struct { void *res; } lrepro_box;
+
+/* Register type T: a metatable named T->name with __gc and __close (one idempotent free), then
+ * the functions of META (may be NULL) and, when METHODS is not NULL, a table of METHODS as
+ * __index.  Leaves the stack as it found it. */
+void lrepro_newtype(lua_State *L, const lrepro_type *t, const luaL_Reg *meta, const luaL_Reg *methods);
+
+/* Push a new closed box of type T (SIZE bytes, 0 for a plain lrepro_box, all zero) with NUV user
+ * values; store the resource in ->res once it is acquired. */
+lrepro_box *lrepro_newbox(lua_State *L, const lrepro_type *t, size_t size, int nuv);
+
+/* The box of type T at IDX, open or closed ("repro.Net expected, got table" otherwise). */
+lrepro_box *lrepro_tobox(lua_State *L, int idx, const lrepro_type *t);
+
+/* The resource of the open box of type T at IDX; raises "<what> already closed" when closed. */
+void *lrepro_checkbox(lua_State *L, int idx, const lrepro_type *t);
+
+#endif
