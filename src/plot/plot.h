@@ -5,7 +5,9 @@
  * nice ticks, labels and an optional legend.  repro_fig_write_pdf / _png render the same layout
  * (PDF in points, PNG at REPRO_PLOT_DPI); repro_fig_json builds the sidecar the figure-diff tool
  * reads.  Text is pango markup; $...$ spans are TeX-like math converted by repro_math_markup.
- * Same figure, same source date -> byte-identical files.  Errors: -1/NULL with repro_err set. */
+ * Same figure, same source date -> byte-identical files.  Errors: -1/NULL with repro_err set.
+ * Files: figure.c (the model, colours, limits, sidecar), render.c (cairo), markup.c (TeX to
+ * pango); figmodel.h holds the model's insides for files of this folder. */
 #ifndef REPRO_PLOT_H
 #define REPRO_PLOT_H
 
