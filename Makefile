@@ -24,6 +24,10 @@ REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unversioned)$(s
 ORIGIN_URL := $(shell git remote get-url origin 2>/dev/null | sed -E 's#^git@([^:]+):#https://\1/#; s#^ssh://git@#https://#; s#\.git$$##')
 SOURCE_URL ?= $(if $(ORIGIN_URL),$(ORIGIN_URL)/blob/$(shell git rev-parse HEAD)/$(shell git rev-parse --show-prefix 2>/dev/null))
 
+# $(call q,VALUE): VALUE as one single-quoted shell word (data, never code): every Make variable
+# a user or git can set (SET, BASE, REV, SOURCE_URL, B, FIG) reaches the shell through it.
+q = '$(subst ','\'',$(1))'
+
 # B: the build folder (helpers may build elsewhere: make B=/tmp/b).
 B ?= build
 # FIG: where figures are written (make verify builds a second copy elsewhere).
@@ -94,30 +98,50 @@ clean-tmp:
 # The paper's own date is SOURCE_DATE_EPOCH.
 FIGURE_EPOCH ?= 1735689600
 $(STAGE_TARGETS): stage-%: $(B)/repro clean-tmp
-	@SOURCE_DATE_EPOCH=$(FIGURE_EPOCH) $(B)/repro stage pipeline/$*.lua --out $(B)/stages/$* --figures $(FIG) \
-	    $(patsubst $*.%,%,$(filter $*.%,$(SET)))
+	@SOURCE_DATE_EPOCH=$(FIGURE_EPOCH) $(call q,$(B))/repro stage pipeline/$*.lua --out $(call q,$(B)/stages/$*) \
+	    --figures $(call q,$(FIG)) $(foreach o,$(patsubst $*.%,%,$(filter $*.%,$(SET))),$(call q,$(o)))
 
 # Rewritten only when its content changes, so LaTeX re-runs only when a number or figure did.
 $(B)/values.tex: $(STAGE_TARGETS) $(B)/repro
-	@$(B)/repro collect --json $(B)/results.json --tex $@ --rev '$(REV)' --source-url '$(SOURCE_URL)' $(RECORDS)
-
-figures: $(B)/config.mk
-	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/values.tex
+	@$(call q,$(B))/repro collect --json $(call q,$(B)/results.json) --tex $(call q,$@) --rev $(call q,$(REV)) \
+	    --source-url $(call q,$(SOURCE_URL)) $(foreach r,$(RECORDS),$(call q,$(r)))
 
 PAPER_SRC := $(wildcard paper/*.tex paper/*.sty paper/*.bib)
 ABSB := $(abspath $(B))
+# LaTeX never works in place: each run starts from a copy of the last finished run's folder
+# ($(B)/latex, so its .aux saves passes) in a fresh $(B)/latex.run.<pid>, which replaces
+# $(B)/latex only when LaTeX succeeded.  A run killed at any moment (Ctrl-C, SIGTERM, SIGKILL)
+# leaves $(B)/latex as the last good run and a stray latex.run.* folder that the next run removes;
+# a truncated paper.aux can never reach a later build.  (latexmk's database names the folder: it
+# is renamed in the copy, or latexmk would take every file for new and run LaTeX twice.)
 $(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC) $(wildcard pipeline/*.lua) $(B)/repro
-	@mkdir -p $(B)/latex
 	@echo "latex paper/paper.tex"
-	@cd paper && TEXINPUTS=.:$(ABSB):$(abspath $(FIG)):$(CURDIR)/pipeline: \
-	    latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir=$(ABSB)/latex -quiet \
-	    paper.tex >$(ABSB)/latex/latexmk.out 2>&1 || \
-	    { grep -A5 '^!' $(ABSB)/latex/paper.log || tail -n 40 $(ABSB)/latex/latexmk.out; exit 1; }
-	@cp $(B)/latex/paper.pdf $@.tmp && mv $@.tmp $@
+	@rm -rf $(call q,$(B))/latex.run.*; run=$(call q,$(ABSB))/latex.run.$$$$; \
+	  if [ -d $(call q,$(B))/latex ]; then cp -a $(call q,$(B))/latex "$$run"; else mkdir -p "$$run"; fi; \
+	  [ ! -f "$$run/paper.fdb_latexmk" ] || \
+	    sed -i "s|$$(dirname "$$run")/latex[.run0-9]*/|$$run/|g" "$$run/paper.fdb_latexmk"; \
+	  cd paper && TEXINPUTS=.:$(call q,$(ABSB)):$(call q,$(abspath $(FIG))):$(call q,$(CURDIR))/pipeline: \
+	    latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir="$$run" -quiet \
+	    paper.tex >"$$run/latexmk.out" 2>&1 || \
+	    { grep -A5 '^!' "$$run/paper.log" || tail -n 40 "$$run/latexmk.out"; exit 1; }; \
+	  cd .. && rm -rf $(call q,$(B))/latex.old && { [ ! -d $(call q,$(B))/latex ] || \
+	    mv $(call q,$(B))/latex $(call q,$(B))/latex.old; } && mv "$$run" $(call q,$(B))/latex && \
+	  rm -rf $(call q,$(B))/latex.old
+	@cp $(call q,$(B))/latex/paper.pdf $(call q,$@).tmp.$$$$ && mv $(call q,$@).tmp.$$$$ $(call q,$@)
 	@echo "wrote $@"
 
+# One build at a time per build folder: a second `make paper` / `make figures` in the same tree
+# waits for the first (it says so) instead of deleting its temporaries and sharing its LaTeX folder.
+# The lock is $(B)/.lock (flock); the recursive make does not hold it open (9>&-).
+LOCKED = mkdir -p $(call q,$(B)) && exec 9>$(call q,$(B))/.lock && \
+	{ flock -n 9 || { echo "make: another build is using $(B)/ (lock $(B)/.lock held); waiting for it"; \
+	  flock 9; }; } && $(MAKE) --no-print-directory -j$(NPROC)
+
+figures: $(B)/config.mk
+	+@$(LOCKED) $(B)/values.tex 9>&-
+
 paper: $(B)/config.mk
-	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/paper.pdf
+	+@$(LOCKED) $(B)/paper.pdf 9>&-
 
 # A second build from scratch in another folder, compared byte for byte with this one.
 VERIFY := $(B)/verify
@@ -156,7 +180,8 @@ watch: $(B)/config.mk
 BASE ?= HEAD
 .PHONY: figdiff
 figdiff: $(B)/repro
-	@$(B)/repro diff '$(BASE)' . --out $(B)/figdiff --build-dir $(B) --figures-dir $(FIG); \
+	@$(call q,$(B))/repro diff $(call q,$(BASE)) . --out $(call q,$(B)/figdiff) --build-dir $(call q,$(B)) \
+	    --figures-dir $(call q,$(FIG)); \
 	  [ $$? -le 1 ]
 
 # ---- tests ------------------------------------------------------------------------------------
