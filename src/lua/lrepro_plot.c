@@ -4,6 +4,7 @@
 #include "core/err.h"
 #include "core/fileio.h"
 #include "lua/lrepro.h"
+#include "plot/contour.h"
 #include "plot/plot.h"
 
 #include <math.h>
@@ -335,6 +336,44 @@ static int ax_image(lua_State *L)
     return 0;
 }
 
+/* ax:contour(xs, ys, Z, {levels =, color, width, dash}): Z[i][j] at (xs[j], ys[i]); each level
+ * set (plot/contour.h) is added as line items. */
+static int ax_contour(lua_State *L)
+{
+    static const char *const keys[] = {"levels", "color", "width", "dash", NULL};
+    lua_settop(L, 5);
+    repro_panel *p = checkax(L);
+    lrepro_checkoptions(L, 5, "contour", keys);
+    gsl_vector *xs = lrepro_checkvector(L, 2, "xs"), *ys = lrepro_checkvector(L, 3, "ys");
+    gsl_matrix *z = lrepro_checkmatrix(L, 4, "Z", 0);
+    if (z->size1 != ys->size || z->size2 != xs->size)
+        luaL_error(L, "contour: Z: expected %d rows of %d numbers (#ys by #xs), got %d by %d",
+                   (int)ys->size, (int)xs->size, (int)z->size1, (int)z->size2);
+    if (lua_getfield(L, 5, "levels") != LUA_TTABLE)
+        luaL_error(L, "contour: levels: expected a list of numbers");
+    gsl_vector *lv = lrepro_checkvector(L, lua_gettop(L), "levels");
+    repro_plot_item it = {.kind = REPRO_IT_LINE};
+    it.color = optcolor(L, 5, "contour", "black", it.rgb);
+    it.width = lrepro_optnumber(L, 5, "width", 0.6);
+    optdash(L, 5, "contour", &it);
+    for (size_t l = 0; l < lv->size; l++) {
+        repro_polyline *pl;
+        size_t n;
+        if (repro_contour(xs->data, xs->size, ys->data, ys->size, z->data, lv->data[l], &pl, &n))
+            return luaL_error(L, "%s", repro_errmsg());
+        int rc = 0;
+        for (size_t k = 0; k < n && rc == 0; k++) {
+            it.n = pl[k].n;
+            it.x = pl[k].x;
+            it.y = pl[k].y;
+            rc = repro_panel_add(p, &it);
+        }
+        repro_contour_free(pl, n); /* before any error: it unwinds past this frame */
+        if (rc < 0) return luaL_error(L, "%s", repro_errmsg());
+    }
+    return 0;
+}
+
 static int fig_save(lua_State *L)
 {
     figbox *b = checkfig(L);
@@ -379,7 +418,8 @@ void lrepro_open_plot(lua_State *L)
     static const luaL_Reg ax_m[] = {{"line", ax_line},     {"points", ax_points}, {"text", ax_text},
                                     {"arrow", ax_arrow},   {"brace", ax_brace},   {"vline", ax_vline},
                                     {"hline", ax_hline},   {"legend", ax_legend}, {"bar", ax_bar},
-                                    {"image", ax_image},   {NULL, NULL}};
+                                    {"image", ax_image},   {"contour", ax_contour},
+                                    {NULL, NULL}};
     lrepro_newtype(L, &fig_type, NULL, fig_m);
     luaL_newmetatable(L, AXES_T);
     luaL_newlib(L, ax_m);
