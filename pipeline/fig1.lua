@@ -1,13 +1,15 @@
 -- Figure 1: one task, two different interpolants of minimal representational cost.
 -- The data are chosen so that the slope changes on both sides of interval 2 have the same sign;
 -- Theorem 3.1's construction then moves cost from the knots at x_2 and x_3 into one knot inside
--- (x_2, x_3).  With the largest admissible perturbation (scale = 1) the knot at x_3 disappears
--- and the left-hand interpolant has a knot that is not at a data point.
+-- (x_2, x_3).  With the largest admissible perturbation (scale = 1) and the knot's position tau
+-- chosen so that both bounds on the perturbation are equal, the knots at x_2 and x_3 both
+-- disappear into the one new knot: the left-hand interpolant has fewer knots than f_D, one of
+-- them not at a data point.
 local repro = require "repro"
 local U = repro.univariate
 local curves = require "curves"
 
-local P = repro.params{tau = 0.5, scale = 1.0, ncombos = 9}
+local P = repro.params{tau = 0, scale = 1.0, ncombos = 9} -- tau = 0: the merging tau (below)
 
 local ds = repro.dataset{x = {0, 1, 2, 3, 4, 5}, y = {1.0, 0.0, 0.2, 1.5, 1.0, 1.2}}
 local fD = U.connect_the_dots(ds)
@@ -18,6 +20,8 @@ local i = bad[1]
 -- ((1 - tau) / tau) |b - c| (a, b, c: the slopes left of, on, and right of the interval).
 local s = U.slopes(ds)
 local a, b, c = s[i - 1][1], s[i][1], s[i + 1][1]
+-- |a - b| = ((1 - tau) / tau) |b - c| at tau = |b - c| / (|a - b| + |b - c|).
+if P.tau == 0 then P.tau = math.abs(b - c) / (math.abs(a - b) + math.abs(b - c)) end
 local size = math.min(math.abs(a - b), (1 - P.tau) / P.tau * math.abs(b - c))
 local delta = P.scale * size * (a - b > 0 and 1 or -1)
 local sparse = U.family(ds, i, P.tau, delta)
@@ -28,6 +32,13 @@ repro.value("tau", P.tau, {fmt = "%.2f"})
 repro.value("delta", delta, {fmt = "%.2f"})
 repro.value("cost_fD", fD:cost(), {fmt = "%.4f"})
 repro.value("cost_sparse", sparse:cost(), {fmt = "%.4f"})
+local function nknots(sp)
+  local n = 0
+  for _, j in ipairs(sp:jumps()) do if math.abs(j[1]) > 1e-12 then n = n + 1 end end
+  return n
+end
+repro.value("knots_fD", nknots(fD), {fmt = "%.0f"})
+repro.check("knots_sparse", nknots(sparse), {le = nknots(fD) - 1, fmt = "%.0f"})
 
 -- Both interpolate; both cost the same.
 repro.check("interp_fD", curves.interp_error(fD, ds), {le = 1e-12, fmt = "%.1e"})
