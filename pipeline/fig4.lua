@@ -6,13 +6,17 @@
 -- has many optimal interpolants, while the two-task problem (with probability one) has only f_D.
 -- Every network is trained by Adam with weight decay and then polished: the output weights solved
 -- as a group lasso to a tiny duality gap, and the dual certificate checked over all neurons.
+-- Remark 1 is checked on the same networks: with lambda > 0 the fit is linear between
+-- consecutive data points, except on intervals where the slope changes of the *fitted* values are
+-- aligned (Theorem 3.1's condition applied to f(x_i) instead of y_i).
 local repro = require "repro"
 local U = repro.univariate
 local curves = require "curves"
+local fit = require "fit"
 
 local P = repro.params{K = 20, lambda = 1e-5, steps = 30000, lr = 1e-2, lr_min = 1e-4,
                        seed = 1, task_seed = 11, tol_interp = 1e-3, tol_cost = 1e-3,
-                       distinct = 0.05}
+                       distinct = 0.05, cert = 1e-4, linear = 1e-3}
 
 local x = {-2, -1, 0, 1, 2}
 local y = {1.0, 0.0, 0.3, 1.5, 1.0}
@@ -35,12 +39,39 @@ local function two_task()
 end
 
 local function train(ds, seed)
+  local o = fit.options(P, {seed = seed, skip = true})
   local net = repro.net{d = 1, T = ds.T, K = P.K, skip = true, seed = seed}
-  local adam = net:train(ds, {lambda = P.lambda, optimizer = "adam", steps = P.steps, lr = P.lr,
-                              schedule = "cosine", lr_min = P.lr_min})
+  local adam = fit.adam(net, ds, o)
   adam.cost = ds.T == 1 and net:cost() or nil -- before the polish
-  local polish = net:train(ds, {lambda = P.lambda, optimizer = "polish"})
+  local polish = fit.polish(net, ds, o)
   return net, adam, polish
+end
+
+-- Remark 1 for one network: the largest distance (over outputs, relative to the label range) of
+-- f from the chord through its fitted values on the intervals that are not aligned for the
+-- fitted values, and the same on the aligned ones.
+local remark1_off, remark1_on, remark1_aligned = 0, 0, 0
+local function remark1(net)
+  local fitted = {}
+  for i = 1, #x do fitted[i] = net(x[i]) end
+  local aligned = {}
+  for _, i in ipairs(U.nonunique(repro.dataset{x = x, y = fitted})) do aligned[i] = true end
+  for i = 1, #x - 1 do
+    local dev = 0
+    for k = 1, 99 do
+      local u = k / 100
+      local f = net(x[i] + u * (x[i + 1] - x[i]))
+      for t = 1, #f do
+        dev = math.max(dev, math.abs(f[t] - ((1 - u) * fitted[i][t] + u * fitted[i + 1][t])))
+      end
+    end
+    if aligned[i] then
+      remark1_on = math.max(remark1_on, dev / range)
+      remark1_aligned = remark1_aligned + 1
+    else
+      remark1_off = math.max(remark1_off, dev / range)
+    end
+  end
 end
 
 local xs = curves.grid(x[1], x[#x], 401, x)
@@ -49,6 +80,7 @@ for k = 1, 3 do
   local net, adam, pol = train(single, P.seed + k - 1)
   adam_excess = math.max(adam_excess, math.abs(adam.cost - Rstar) / Rstar)
   top[k] = net
+  remark1(net)
   worst_cert = math.max(worst_cert, pol.certificate)
   worst_gap = math.max(worst_gap, pol.gap)
   repro.check("single" .. k .. "_interp", curves.interp_error(net, single) / range,
@@ -60,6 +92,7 @@ for k = 1, 3 do
   local ds = two_task()
   local net, _, pol = train(ds, P.seed + 10 + k)
   bottom[k] = net
+  remark1(net)
   worst_cert = math.max(worst_cert, pol.certificate)
   worst_gap = math.max(worst_gap, pol.gap)
   -- Output 1 against connect-the-dots of task 1 on [x_1, x_N].
@@ -73,7 +106,15 @@ for a = 1, 3 do
   for b = a + 1, 3 do spread = math.max(spread, curves.maxdiff(top[a], top[b], xs)) end
 end
 repro.check("single_distinct", spread / range, {ge = P.distinct, fmt = "%.3f"})
-repro.check("certificate", worst_cert, {le = 1 + 1e-3, fmt = "%.6f"})
+-- The certificate is exact in one dimension; it exceeds one slightly because the polish keeps
+-- Adam's breakpoints.  We therefore claim optimality only through the cost (above) and report
+-- the excess, checked at the size we state.
+repro.value("certificate", worst_cert, {fmt = "%.6f"})
+repro.check("certificate_excess", worst_cert - 1, {le = P.cert, fmt = "%.1e"})
+repro.value("certified", worst_cert <= 1 + 1e-6 and 1 or 0, {fmt = "%.0f"})
+repro.check("remark1_linear", remark1_off, {le = P.linear, fmt = "%.1e"})
+repro.value("remark1_aligned", remark1_aligned, {fmt = "%.0f"})
+repro.value("remark1_bend", remark1_on, {fmt = "%.2f"})
 repro.value("gap", worst_gap, {fmt = "%.1e"})
 -- For comparison: GSL's BFGS on the same objective from the same initialisations stalls at the
 -- ReLU kinks; how far above the polished objective it stops.
