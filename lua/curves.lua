@@ -46,8 +46,7 @@ function M.interp_error(f, ds)
   local x, y = ds.x, ds.y
   for i = 1, ds.N do
     local fx = f(x[i])
-    local yi = y[i]
-    if type(yi) == "number" then yi = {yi} end
+    local yi = ds.T == 1 and {y[i]} or y[i] -- one column: plain numbers
     for t = 1, ds.T do m = math.max(m, math.abs(fx[t] - yi[t])) end
   end
   return m

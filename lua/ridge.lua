@@ -8,11 +8,11 @@ function M.unit_neurons(net)
   local prm = net:params()
   local out = {W = {}, b = {}, V = {}, norm = {}}
   for k = 1, #prm.b do
-    local w = type(prm.W[k]) == "number" and {prm.W[k]} or prm.W[k]
+    local w = net.d == 1 and {prm.W[k]} or prm.W[k] -- one column: plain numbers
     local nw = 0
     for _, x in ipairs(w) do nw = nw + x * x end
     nw = math.sqrt(nw)
-    local v = type(prm.V[k]) == "number" and {prm.V[k]} or prm.V[k]
+    local v = net.T == 1 and {prm.V[k]} or prm.V[k]
     local vs, nv = {}, 0
     for t = 1, #v do vs[t] = v[t] * nw; nv = nv + vs[t] ^ 2 end
     if nw > 0 and nv > 0 then

@@ -19,7 +19,7 @@ local i = bad[1]
 -- The largest admissible perturbation: aligned with a - b, no longer than |a - b| nor than
 -- ((1 - tau) / tau) |b - c| (a, b, c: the slopes left of, on, and right of the interval).
 local s = U.slopes(ds)
-local a, b, c = s[i - 1][1], s[i][1], s[i + 1][1]
+local a, b, c = s[i - 1], s[i], s[i + 1]
 -- |a - b| = ((1 - tau) / tau) |b - c| at tau = |b - c| / (|a - b| + |b - c|).
 if P.tau == 0 then P.tau = math.abs(b - c) / (math.abs(a - b) + math.abs(b - c)) end
 local size = math.min(math.abs(a - b), (1 - P.tau) / P.tau * math.abs(b - c))
@@ -34,7 +34,7 @@ repro.value("cost_fD", fD:cost(), {fmt = "%.4f"})
 repro.value("cost_sparse", sparse:cost(), {fmt = "%.4f"})
 local function nknots(sp)
   local n = 0
-  for _, j in ipairs(sp:jumps()) do if math.abs(j[1]) > 1e-12 then n = n + 1 end end
+  for _, j in ipairs(sp:jumps()) do if math.abs(j) > 1e-12 then n = n + 1 end end
   return n
 end
 repro.value("knots_fD", nknots(fD), {fmt = "%.0f"})
@@ -50,7 +50,7 @@ repro.check("cost_equal", math.abs(sparse:cost() - fD:cost()) / fD:cost(), {le =
 local function jumps_at(sp, knots)
   local at = {}
   local ks, js = sp:knots(), sp:jumps()
-  for k, x in ipairs(ks) do at[x] = js[k][1] end
+  for k, x in ipairs(ks) do at[x] = js[k] end
   local out = {}
   for k, x in ipairs(knots) do out[k] = at[x] or 0 end
   return out

@@ -12,10 +12,10 @@ local fD = U.connect_the_dots(ds)
 local s = U.slopes(ds)
 local x, y = ds.x, ds.y
 local xt = x[1] + P.tau * (x[2] - x[1])
-local s_in = s[1][1] + P.delta
+local s_in = s[1] + P.delta
 local g = U.cpwl{knots = {x[1], xt, x[2], x[3]},
                  values = {y[1], y[1] + s_in * (xt - x[1]), y[2], y[3]},
-                 left = s[1][1], right = s[3][1]}
+                 left = s[1], right = s[3]}
 
 repro.check("interp_g", curves.interp_error(g, ds), {le = 1e-12, fmt = "%.1e"})
 repro.value("cost_g", g:cost(), {fmt = "%.3f"})

@@ -168,7 +168,7 @@ for t = 1, T do
   sdistinct[t] = distinct(net)
   local v = net:eval(line)
   svals[t] = {}
-  for k = 1, #S do svals[t][k] = type(v[k]) == "number" and v[k] or v[k][1] end
+  for k = 1, #S do svals[t][k] = v[k] end
   serr[t] = ridge_error(svals[t], t)
   repro.progress("single-task students", t, T)
 end

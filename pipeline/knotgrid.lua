@@ -21,18 +21,17 @@ math.randomseed(P.seed)
 local function knotnet(ds, knots, start)
   local W, b, V, A, c = {}, {}, {}, {}, {}
   for k, t in ipairs(knots) do
-    W[k], b[k], V[k] = {1}, -t, {}
+    W[k], b[k], V[k] = 1, -t, {}
     for j = 1, ds.T do
       local v = 0
-      if start and start.W[k][1] ~= 0 then
-        local vk = start.V[k]
-        v = (type(vk) == "number" and vk or vk[j]) * start.W[k][1] -- unit-norm form
+      if start and start.W[k] ~= 0 then -- d = 1: W, and V when T = 1, are plain numbers
+        v = (ds.T == 1 and start.V[k] or start.V[k][j]) * start.W[k] -- unit-norm form
       end
       V[k][j] = v
     end
   end
   for j = 1, ds.T do
-    A[j] = {start and (type(start.A[j]) == "number" and start.A[j] or start.A[j][1]) or 0}
+    A[j] = start and start.A[j] or 0
     c[j] = start and start.c[j] or 0
   end
   local net = repro.net{d = 1, T = ds.T, K = #knots, skip = true, seed = 1}

@@ -127,12 +127,20 @@ void lrepro_pushvector(lua_State *L, const gsl_vector *v)
     }
 }
 
+void lrepro_pushrow(lua_State *L, const gsl_vector *row)
+{
+    if (row->size == 1)
+        lua_pushnumber(L, gsl_vector_get(row, 0));
+    else
+        lrepro_pushvector(L, row);
+}
+
 void lrepro_pushmatrix(lua_State *L, const gsl_matrix *m)
 {
     lua_createtable(L, (int)m->size1, 0);
     for (size_t i = 0; i < m->size1; i++) {
         gsl_vector_const_view r = gsl_matrix_const_row(m, i);
-        lrepro_pushvector(L, &r.vector);
+        lrepro_pushrow(L, &r.vector);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
 }

@@ -35,9 +35,13 @@ gsl_vector *lrepro_checkvector(lua_State *L, int idx, const char *what);
 /* Read a Lua list of rows (lists of numbers) at IDX into a new box (pushed).  A plain list of
  * numbers is read as a one-column matrix when ALLOW_COLUMN is set. */
 gsl_matrix *lrepro_checkmatrix(lua_State *L, int idx, const char *what, int allow_column);
-/* Push a vector as a Lua list; a matrix as a list of rows. */
+/* Push a vector as a Lua list of numbers.  A matrix as a list of rows, except that a matrix of
+ * one column is a list of plain numbers: the one shape rule of every result (ds.x, net:eval,
+ * net:params, sp:eval, ...).  lrepro_pushrow pushes one row of such a result (a number when it
+ * has one entry). */
 void lrepro_pushvector(lua_State *L, const gsl_vector *v);
 void lrepro_pushmatrix(lua_State *L, const gsl_matrix *m);
+void lrepro_pushrow(lua_State *L, const gsl_vector *row);
 
 /* ---- arguments -------------------------------------------------------------------------- */
 /* Raise an error carrying the engine's last message (repro_errmsg). */

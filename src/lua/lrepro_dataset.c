@@ -29,15 +29,6 @@ static void pushcolumn(lua_State *L, const gsl_matrix *m, size_t j)
     lrepro_pushvector(L, &c.vector);
 }
 
-/* A matrix with one column as a list of numbers, otherwise as a list of rows. */
-static void pushrows(lua_State *L, const gsl_matrix *m)
-{
-    if (m->size2 == 1)
-        pushcolumn(L, m, 0);
-    else
-        lrepro_pushmatrix(L, m);
-}
-
 static int dataset_index(lua_State *L)
 {
     repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
@@ -49,9 +40,9 @@ static int dataset_index(lua_State *L)
     else if (strcmp(k, "T") == 0)
         lua_pushinteger(L, (lua_Integer)ds->T);
     else if (strcmp(k, "x") == 0)
-        pushrows(L, ds->X);
+        lrepro_pushmatrix(L, ds->X);
     else if (strcmp(k, "y") == 0)
-        pushrows(L, ds->Y);
+        lrepro_pushmatrix(L, ds->Y);
     else {
         luaL_getmetatable(L, dataset_type.name); /* ds k mt */
         lua_getfield(L, -1, k);          /* ds k mt method */

@@ -28,7 +28,7 @@ static int kernel_call(lua_State *L)
     return 1;
 }
 
-/* ki:eval(xs) -> list of rows */
+/* ki:eval(xs) -> list of rows (numbers when T = 1) */
 static int kernel_eval(lua_State *L)
 {
     repro_kernel *ki = checkkernel(L, 1);

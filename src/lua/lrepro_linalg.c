@@ -13,8 +13,6 @@
 static int l_solve(lua_State *L)
 {
     gsl_matrix *A = lrepro_checkmatrix(L, 1, "linalg.solve: A", 0);  /* pushes a box */
-    int column = lua_istable(L, 2) && lua_geti(L, 2, 1) == LUA_TNUMBER;
-    if (lua_istable(L, 2)) lua_pop(L, 1);
     gsl_matrix *B = lrepro_checkmatrix(L, 2, "linalg.solve: B", 1); /* pushes a box */
     size_t n = A->size1;
     if (A->size2 != n) return luaL_error(L, "linalg.solve: A must be square, got %d x %d", (int)n, (int)A->size2);
@@ -49,12 +47,7 @@ static int l_solve(lua_State *L)
         gsl_linalg_LU_solve(LU, p, &b.vector, &x.vector);
     }
     gsl_permutation_free(p);
-    if (column) {
-        gsl_vector_view x = gsl_matrix_column(X, 0);
-        lrepro_pushvector(L, &x.vector);
-    } else {
-        lrepro_pushmatrix(L, X);
-    }
+    lrepro_pushmatrix(L, X); /* one column: plain numbers */
     return 1;
 }
 

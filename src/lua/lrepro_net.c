@@ -183,7 +183,7 @@ static int net_call(lua_State *L)
     return 1;
 }
 
-/* net:eval(X): a list of numbers (d = 1) or of rows -> list of rows (M x T) */
+/* net:eval(X): a list of numbers (d = 1) or of rows -> list of rows (M x T; numbers when T = 1) */
 static int net_eval(lua_State *L)
 {
     repro_net *net = checknet(L, 1);
@@ -449,7 +449,7 @@ static void check1d(lua_State *L, const repro_net *net, const char *fn)
     if (net->d != 1) luaL_error(L, "%s: needs a net with one input (d = 1), got d = %d", fn, (int)net->d);
 }
 
-/* net:knots([tol]) -> locations, jumps (rows of T) */
+/* net:knots([tol]) -> locations, jumps (rows of T; numbers when T = 1) */
 static int net_knots(lua_State *L)
 {
     repro_net *net = checknet(L, 1);

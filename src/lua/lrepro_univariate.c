@@ -69,7 +69,7 @@ static int spline_call(lua_State *L)
     return 1;
 }
 
-/* sp:eval(xs) -> list of rows */
+/* sp:eval(xs) -> list of rows (numbers when T = 1) */
 static int spline_eval(lua_State *L)
 {
     repro_spline *sp = checkspline(L, 1);
@@ -80,7 +80,7 @@ static int spline_eval(lua_State *L)
         if (!isfinite(gsl_vector_get(xs, m)))
             return luaL_error(L, "spline:eval: xs entry %d must be finite", (int)m + 1);
         repro_spline_eval(sp, gsl_vector_get(xs, m), out);
-        lrepro_pushvector(L, out);
+        lrepro_pushrow(L, out);
         lua_rawseti(L, -2, (lua_Integer)m + 1);
     }
     return 1;
@@ -98,7 +98,7 @@ static int knots_or_jumps(lua_State *L, int want_jumps)
         gsl_vector_const_view row = gsl_matrix_const_row(J, k);
         if (gsl_vector_isnull(&row.vector)) continue; /* no knot where the spline is straight */
         if (want_jumps)
-            lrepro_pushvector(L, &row.vector);
+            lrepro_pushrow(L, &row.vector);
         else
             lua_pushnumber(L, gsl_vector_get(sp->nodes, k));
         lua_rawseti(L, -2, ++n);

@@ -26,6 +26,8 @@ for i = 1, n do
 end
 T.ok("9x9, three right-hand sides: residual below 1e-13", worst < 1e-13, worst)
 T.ok("rows come back as rows", #X == n and #X[1] == 3)
+local x1 = solve({{2, 1}, {1, 3}}, {{3}, {5}})
+T.ok("one column given as rows comes back as numbers", x1[1] == x[1] and x1[2] == x[2])
 
 T.errors("singular", function() solve({{1, 2}, {2, 4}}, {1, 1}) end, "singular to working precision")
 T.errors("not square", function() solve({{1, 2, 3}, {2, 4, 5}}, {1, 1}) end, "A must be square")

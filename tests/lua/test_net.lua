@@ -11,12 +11,12 @@ T.ok("fields", net.d == 1 and net.T == 2 and net.K == 5 and net.skip == true)
 T.ok("P counts W, b, V, A, c", net.P == 5 + 5 + 10 + 2 + 2)
 T.ok("tostring", tostring(net):find("repro.Net", 1, true) ~= nil)
 local p = net:params()
-T.ok("params shapes", #p.W == 5 and #p.W[1] == 1 and #p.b == 5 and #p.V == 5 and #p.V[1] == 2
-                      and #p.A == 2 and #p.A[1] == 1 and #p.c == 2)
+T.ok("params shapes (one column: plain numbers)", #p.W == 5 and type(p.W[1]) == "number" and #p.b == 5
+                      and #p.V == 5 and #p.V[1] == 2 and #p.A == 2 and type(p.A[1]) == "number" and #p.c == 2)
 local same = repro.net{d = 1, T = 2, K = 5, seed = 7}:params()
-T.ok("same seed, same init", same.W[3][1] == p.W[3][1] and same.c[2] == p.c[2])
+T.ok("same seed, same init", same.W[3] == p.W[3] and same.c[2] == p.c[2])
 local other = repro.net{d = 1, T = 2, K = 5, seed = 8}:params()
-T.ok("other seed, other init", other.W[3][1] ~= p.W[3][1])
+T.ok("other seed, other init", other.W[3] ~= p.W[3])
 T.ok("no skip: A is nil", repro.net{d = 2, T = 1, K = 3, skip = false}:params().A == nil)
 
 -- evaluation against equation (1) ---------------------------------------------------------------
@@ -43,15 +43,25 @@ T.ok("eval: list of rows", #ev == 2 and #ev[1] == 2 and ev[2][1] == net(0.7)[1])
 T.ok("eval of nothing", #net:eval({}) == 0)
 local n2 = repro.net{d = 2, T = 1, K = 3}
 local e2 = n2:eval({{1, 2}, {0, -1}})
-T.ok("d = 2 eval", #e2 == 2 and #e2[1] == 1 and e2[2][1] == n2({0, -1})[1])
+T.ok("d = 2, T = 1 eval: plain numbers", #e2 == 2 and type(e2[1]) == "number" and e2[2] == n2({0, -1})[1])
 
 -- params round trip -------------------------------------------------------------------------------
 local q = net:params()
-T.ok("params round trip", q.W[4][1] == 0.5 and q.b[5] == -3 and q.V[4][2] == 2 and q.A[2][1] == -1
+T.ok("params round trip", q.W[4] == 0.5 and q.b[5] == -3 and q.V[4][2] == 2 and q.A[2] == -1
                           and q.c[1] == 1)
 local copy = repro.net{d = 1, T = 2, K = 5, seed = 99}
 copy:set_params(q)
 T.ok("set_params(params()) reproduces f", copy(0.3)[1] == net(0.3)[1] and copy(0.3)[2] == net(0.3)[2])
+
+-- one shape rule: a result of one column is a list of plain numbers (as ds.x) ---------------------
+local n1 = repro.net{d = 1, T = 1, K = 2, seed = 3}
+n1:set_params{W = {1, -1}, b = {0, 1}, V = {2, 3}, A = {0.5}, c = {1}}
+local e1 = n1:eval({0.5, 2})
+T.ok("T = 1 eval: numbers by equation (1)", e1[1] == 2 * 0.5 + 3 * 0.5 + 0.25 + 1 and e1[2] == 4 + 1 + 1)
+local p1 = n1:params()
+T.ok("d = T = 1 params: numbers", p1.W[2] == -1 and p1.V[2] == 3 and p1.A[1] == 0.5)
+local k1, j1 = n1:knots()
+T.ok("T = 1 jumps: numbers |w| v", k1[1] == 0 and k1[2] == 1 and j1[1] == 2 and j1[2] == 3)
 
 -- structure ---------------------------------------------------------------------------------------
 local act = net:active()
@@ -67,7 +77,7 @@ local before = net(0.9)
 net:balance()
 T.close("balance keeps f", net(0.9)[2], before[2], 1e-14)
 local pb = net:params()
-T.close("balance: ||w_3|| = ||v_3||", math.abs(pb.W[3][1]), math.sqrt(pb.V[3][1] ^ 2 + pb.V[3][2] ^ 2), 1e-14)
+T.close("balance: ||w_3|| = ||v_3||", math.abs(pb.W[3]), math.sqrt(pb.V[3][1] ^ 2 + pb.V[3][2] ^ 2), 1e-14)
 
 -- save / load ---------------------------------------------------------------------------------------
 local path = os.tmpname()
