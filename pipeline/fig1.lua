@@ -66,8 +66,8 @@ for k = 1, P.ncombos do
   local theta = k / (P.ncombos + 1)
   local jumps = {}
   for m = 1, #knots do jumps[m] = theta * ja[m] + (1 - theta) * jb[m] end
-  local c = U.cost{knots = knots, jumps = jumps}
-  worst = math.max(worst, (c - fD:cost()) / fD:cost())
+  local cost = U.cost{knots = knots, jumps = jumps}
+  worst = math.max(worst, (cost - fD:cost()) / fD:cost())
 end
 repro.value("ncombos", P.ncombos, {fmt = "%.0f"})
 repro.check("convex_cost", worst, {le = 1e-12, fmt = "%.1e"})
@@ -86,9 +86,9 @@ for _, sp in ipairs{sparse, fD} do
 end
 local pad = 0.08 * (hi - lo)
 local yl = {lo - pad, hi + pad}
-for c, item in ipairs{{sparse, "a knot between data points"}, {fD, "connect-the-dots $f_D$"}} do
-  local ax = fig:panel(1, c, {title = item[2], xlabel = "$x$", ylabel = c == 1 and "$f(x)$" or nil,
-                              xlim = {-0.5, 5.5}, ylim = yl})
+for col, item in ipairs{{sparse, "a knot between data points"}, {fD, "connect-the-dots $f_D$"}} do
+  local ax = fig:panel(1, col, {title = item[2], xlabel = "$x$", ylabel = col == 1 and "$f(x)$" or nil,
+                                xlim = {-0.5, 5.5}, ylim = yl})
   ax:line(xs, curves.sample(item[1], xs), {color = "C0", width = 1.6})
   ax:points(ds.x, ds.y, {color = "red", size = 3.5})
 end
