@@ -72,7 +72,7 @@ local worst_cost, worst_cert, worst_multi, worst_unique = 0, 0, 0, 0
 local aligned, differs = 0, 0
 local example = {}
 for _, T in ipairs{1, 3} do
-  for trial = 1, P.trials do
+  for _ = 1, P.trials do
     local ds = dataset(T)
     local fD = U.connect_the_dots(ds)
     local net, rep = solve(ds)
