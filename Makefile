@@ -22,6 +22,7 @@ REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unversioned)$(s
 # SOURCE_URL: where a script's project path is appended for the caption hyperlinks; derived from
 # the git remote "origin" (GitHub/GitLab style .../blob/COMMIT/PREFIX), empty without a remote.
 ORIGIN_URL := $(shell git remote get-url origin 2>/dev/null | sed -E 's#^git@([^:]+):#https://\1/#; s#^ssh://git@#https://#; s#\.git$$##')
+## SOURCE_URL  prefix of the caption links to scripts (default: from git remote origin)
 SOURCE_URL ?= $(if $(ORIGIN_URL),$(ORIGIN_URL)/blob/$(shell git rev-parse HEAD)/$(shell git rev-parse --show-prefix 2>/dev/null))
 
 # $(call q,VALUE): VALUE as one single-quoted shell word (data, never code): every Make variable
@@ -29,6 +30,7 @@ SOURCE_URL ?= $(if $(ORIGIN_URL),$(ORIGIN_URL)/blob/$(shell git rev-parse HEAD)/
 q = '$(subst ','\'',$(1))'
 
 # B: the build folder (helpers may build elsewhere: make B=/tmp/b).
+## B           the build folder (default build; make B=/tmp/b builds elsewhere)
 B ?= build
 # FIG: where figures are written (make verify builds a second copy elsewhere).
 FIG ?= figures
@@ -51,12 +53,14 @@ ASANLIB  := $(LIBSRC:src/%.c=$(B)/asan/obj/%.o)
 CTESTS   := $(basename $(notdir $(wildcard tests/c/test_*.c)))
 STAGES   := $(basename $(notdir $(sort $(wildcard pipeline/*.lua))))
 
-.PHONY: all paper test deps clean bench verify watch
+.PHONY: all paper test deps clean bench verify watch lint help
+## all         the engine build/repro (the default target)
 all: $(B)/repro
 
 $(B)/config.mk: .ci/deps
 	@sh .ci/deps $@
 
+## deps        check (as root: install) the Debian packages, write build/config.mk
 deps:
 	@sh .ci/deps $(B)/config.mk
 
@@ -83,6 +87,7 @@ $(B)/asan/tests/%: tests/c/%.c $(ASANLIB) tests/c/check.h | $(B)/asan/tests
 # Every pipeline script is a stage.  `repro stage` decides from content hashes whether it must run
 # (and says why); make only supplies the parallelism.  SET="fig4.seed=7 cor1.trials=1000"
 # overrides declared parameters of the named stages.
+## SET         parameter overrides, e.g. SET="fig4.seed=7 cor1.trials=1000"
 STAGE_TARGETS := $(STAGES:%=stage-%)
 RECORDS := $(STAGES:%=$(B)/stages/%/results.json)
 BAD_SET := $(foreach s,$(SET),$(if $(filter $(firstword $(subst ., ,$(s))),$(STAGES)),,$(s)))
@@ -137,14 +142,17 @@ LOCKED = mkdir -p $(call q,$(B)) && exec 9>$(call q,$(B))/.lock && \
 	{ flock -n 9 || { echo "make: another build is using $(B)/ (lock $(B)/.lock held); waiting for it"; \
 	  flock 9; }; } && $(MAKE) --no-print-directory -j$(NPROC)
 
+## figures     every stage and build/results.json, no LaTeX
 figures: $(B)/config.mk
 	+@$(LOCKED) $(B)/values.tex 9>&-
 
+## paper       the report build/paper.pdf (stages in parallel, then LaTeX)
 paper: $(B)/config.mk
 	+@$(LOCKED) $(B)/paper.pdf 9>&-
 
 # A second build from scratch in another folder, compared byte for byte with this one.
 VERIFY := $(B)/verify
+## verify      rebuild every stage from scratch elsewhere, compare byte for byte
 verify: paper
 	@rm -rf $(VERIFY)
 	@mkdir -p $(VERIFY)
@@ -165,6 +173,7 @@ verify: paper
 	exit $$bad
 
 # Rebuild whenever a script, a Lua library file or a paper source is saved (polls once a second).
+## watch       re-run stages and LaTeX whenever a source file is saved
 watch: $(B)/config.mk
 	@echo "watching pipeline/ lua/ paper/ (Ctrl-C to stop)"
 	@stamp=$$(mktemp); trap 'rm -f $$stamp' EXIT; \
@@ -177,24 +186,44 @@ watch: $(B)/config.mk
 # Which figures and values changed between BASE (default HEAD) and the working tree: a summary
 # table and the report $(B)/figdiff/index.html.  A change is not a failure here, an error is
 # (build/repro diff itself exits 1 on a change).
+## BASE        the revision make figdiff compares with (default HEAD)
 BASE ?= HEAD
 .PHONY: figdiff
+## figdiff     figures and values changed since BASE: build/figdiff/index.html
 figdiff: $(B)/repro
 	@$(call q,$(B))/repro diff $(call q,$(BASE)) . --out $(call q,$(B)/figdiff) --build-dir $(call q,$(B)) \
 	    --figures-dir $(call q,$(FIG)); \
 	  [ $$? -le 1 ]
 
 # ---- tests ------------------------------------------------------------------------------------
+## test        unit, API, end-to-end and sanitizer tests ("N passed, N failed")
 test: $(B)/config.mk
 	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/repro $(B)/asan/repro \
 	    $(CTESTS:%=$(B)/tests/%) $(CTESTS:%=$(B)/asan/tests/%)
 	@B=$(B) bash tests/run.sh
 
 # BENCH=paper: only the make-paper timings; BENCH=train: only the training benchmark.
+## BENCH       what make bench measures: all (default), paper or train
 BENCH ?= all
+## bench       make paper timings and training against PyTorch
 bench: $(B)/repro
 	@if [ "$(BENCH)" != train ]; then B=$(B) bash bench/paper.sh; fi
 	@if [ "$(BENCH)" != paper ]; then B=$(B) bash bench/run.sh; fi
 
+## clean       remove build/ and figures/
 clean:
 	rm -rf build figures
+
+# Lua lint: luacheck (Debian lua-check) with .luacheckrc (Lua 5.4, the repro global).
+## lint        luacheck over pipeline/ and lua/ (.luacheckrc)
+lint: $(B)/config.mk
+	@luacheck --no-color -q pipeline lua
+
+# The targets and variables, from the `## name text` comments of this Makefile: a target or
+# variable (upper case) that users call gets one.
+## help        this list
+help:
+	@awk '/^## / { n = $$2; sub(/^## +[^ ]+ +/, ""); \
+	  if (n ~ /^[A-Z_]+$$/) v = v sprintf("  %-11s %s\n", n, $$0); \
+	  else t = t sprintf("  make %-9s %s\n", n, $$0) } \
+	  END { printf "Targets:\n%sVariables (make TARGET NAME=value):\n%s", t, v }' Makefile
