@@ -13,7 +13,7 @@ make --no-print-directory -s lint B="${B:-build}" >"$tmp/out" 2>&1; rc=$?
 ok "make lint is clean over pipeline/ and lua/" '[ $rc -eq 0 ]'
 [ $rc -eq 0 ] || sed 's/^/    /' "$tmp/out" | head -n 20
 ok "make lint checked every script" \
-  'grep -q "in $(ls pipeline/*.lua lua/*.lua | wc -l) files" "$tmp/out"'
+  'grep -q "in $(find pipeline lua -name "*.lua" | wc -l) files" "$tmp/out"'
 
 # The same configuration on two small files: one right, one with a misspelt global.
 mkdir -p "$tmp/p"
