@@ -12,6 +12,7 @@
 #define REPRO_DIFFREPORT_H
 
 #include "diff/figdiff.h"
+#include "diff/resultsdiff.h"
 #include "diff/pixdiff.h"
 
 #include <jansson.h>

@@ -1,6 +1,8 @@
 #include "diff/figdiff.h"
 
 #include "core/err.h"
+#include "core/strbuf.h"
+#include "diff/jsonval.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -39,73 +41,6 @@ const char *repro_diff_num(double v, char *buf, size_t n)
     return buf;
 }
 
-/* A malloc'd printf. */
-static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *strf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (k < 0) return NULL;
-    char *s = malloc((size_t)k + 1);
-    if (!s) return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-/* A JSON number, or one of the strings "nan", "inf", "-inf" the results writer uses for values
- * JSON cannot hold, or null (a gap in a series).  Returns 1 and sets *V when J is one of those. */
-static int num_of(const json_t *j, double *v)
-{
-    if (json_is_number(j)) {
-        *v = json_number_value(j);
-        return 1;
-    }
-    if (json_is_null(j)) {
-        *v = NAN;
-        return 1;
-    }
-    if (json_is_string(j)) {
-        const char *s = json_string_value(j);
-        if (strcmp(s, "nan") == 0)
-            *v = NAN;
-        else if (strcmp(s, "inf") == 0)
-            *v = INFINITY;
-        else if (strcmp(s, "-inf") == 0)
-            *v = -INFINITY;
-        else
-            return 0;
-        return 1;
-    }
-    return 0;
-}
-
-/* Compact JSON text of J, cut to fit BUF. */
-static const char *repr(const json_t *j, char *buf, size_t n)
-{
-    if (!j) {
-        snprintf(buf, n, "(none)");
-        return buf;
-    }
-    char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(8));
-    if (!s) {
-        snprintf(buf, n, "?");
-        return buf;
-    }
-    size_t len = strlen(s);
-    if (len < n) {
-        memcpy(buf, s, len + 1);
-    } else {
-        memcpy(buf, s, n - 4);
-        memcpy(buf + n - 4, "...", 4);
-    }
-    free(s);
-    return buf;
-}
-
 /* ---- one figure --------------------------------------------------------------------------- */
 
 typedef struct {
@@ -127,7 +62,7 @@ static void addline(ctx *c, const char *fmt, ...)
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     char **nl = realloc(c->d->lines, (c->d->nlines + 1) * sizeof *nl);
-    char *s = strf("%s", buf);
+    char *s = repro_strf("%s", buf);
     if (!nl || !s) {
         free(s);
         if (nl) c->d->lines = nl;
@@ -159,7 +94,7 @@ static int all_scalars(const json_t *arr)
 static int same_scalar(ctx *c, const json_t *a, const json_t *b)
 {
     double x, y;
-    if (num_of(a, &x) && num_of(b, &y)) return !repro_tol_differ(c->tol, x, y);
+    if (repro_json_num(a, &x) && repro_json_num(b, &y)) return !repro_tol_differ(c->tol, x, y);
     return json_equal((json_t *)a, (json_t *)b);
 }
 
@@ -178,13 +113,13 @@ static void generic(ctx *c, const char *path, const json_t *a, const json_t *b)
             if (w)
                 generic(c, sub, v, w);
             else
-                addline(c, "%s removed (was %s)", sub, repr(v, ra, sizeof ra));
+                addline(c, "%s removed (was %s)", sub, repro_json_repr(v, ra, sizeof ra));
         }
         json_object_foreach((json_t *)b, k, v)
         {
             if (json_object_get(a, k)) continue;
             snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
-            addline(c, "%s added: %s", sub, repr(v, rb, sizeof rb));
+            addline(c, "%s added: %s", sub, repro_json_repr(v, rb, sizeof rb));
         }
         return;
     }
@@ -200,11 +135,11 @@ static void generic(ctx *c, const char *path, const json_t *a, const json_t *b)
         int same = na == nb;
         for (size_t i = 0; same && i < na; i++)
             same = same_scalar(c, json_array_get(a, i), json_array_get(b, i));
-        if (!same) addline(c, "%s: %s -> %s", path, repr(a, ra, sizeof ra), repr(b, rb, sizeof rb));
+        if (!same) addline(c, "%s: %s -> %s", path, repro_json_repr(a, ra, sizeof ra), repro_json_repr(b, rb, sizeof rb));
         return;
     }
     if (!same_scalar(c, a, b))
-        addline(c, "%s: %s -> %s", path, repr(a, ra, sizeof ra), repr(b, rb, sizeof rb));
+        addline(c, "%s: %s -> %s", path, repro_json_repr(a, ra, sizeof ra), repro_json_repr(b, rb, sizeof rb));
 }
 
 /* A numeric array (a list of numbers, or a list of equally long lists of numbers) flattened into
@@ -225,8 +160,8 @@ static int flatten(const json_t *j, double **out, size_t *rows, size_t *cols)
         if (nested) {
             if (!json_is_array(e) || json_array_size(e) != m) goto no;
             for (size_t k = 0; k < m; k++)
-                if (!num_of(json_array_get(e, k), &v[i * m + k])) goto no;
-        } else if (!num_of(e, &v[i])) {
+                if (!repro_json_num(json_array_get(e, k), &v[i * m + k])) goto no;
+        } else if (!repro_json_num(e, &v[i])) {
             goto no;
         }
     }
@@ -285,7 +220,7 @@ static void data_array(ctx *c, const char *name, const char *key, const json_t *
             if (ca)
                 snprintf(where, sizeof where, "row %zu, col %zu", at / ca + 1, at % ca + 1);
             else if (strcmp(key, "x") != 0 && json_array_size(xs) == n &&
-                     num_of(json_array_get(xs, at), &xv))
+                     repro_json_num(json_array_get(xs, at), &xv))
                 snprintf(where, sizeof where, "x = %s", repro_diff_num(xv, na_, sizeof na_));
             else
                 snprintf(where, sizeof where, "point %zu", at + 1);
@@ -297,7 +232,7 @@ static void data_array(ctx *c, const char *name, const char *key, const json_t *
             double mag = isnan(delta) ? INFINITY : fabs(delta);
             repro_figdiff *d = c->d;
             if (!d->has_max || mag > d->max_abs) {
-                char *w = strf("%s at %s", sub, where);
+                char *w = repro_strf("%s at %s", sub, where);
                 if (!w) {
                     c->oom = 1;
                 } else {
@@ -315,12 +250,6 @@ static void data_array(ctx *c, const char *name, const char *key, const json_t *
     free(vb);
 }
 
-static const char *str_or(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
 static int is_data_key(const char *k)
 {
     return strcmp(k, "x") == 0 || strcmp(k, "y") == 0 || strcmp(k, "z") == 0;
@@ -333,9 +262,9 @@ static void series_pair(ctx *c, const char *panel, size_t ia, const json_t *sa, 
     if (json_is_string(la))
         snprintf(name, sizeof name, "%s \"%s\"", panel, json_string_value(la));
     else
-        snprintf(name, sizeof name, "%s %s #%zu", panel, str_or(sa, "kind"), ia + 1);
+        snprintf(name, sizeof name, "%s %s #%zu", panel, repro_json_str(sa, "kind"), ia + 1);
     if (!json_equal((json_t *)la, (json_t *)lb) && (la || lb))
-        addline(c, "%s: label %s -> %s", name, repr(la, ra, sizeof ra), repr(lb, rb, sizeof rb));
+        addline(c, "%s: label %s -> %s", name, repro_json_repr(la, ra, sizeof ra), repro_json_repr(lb, rb, sizeof rb));
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)sa, k, v)
@@ -345,7 +274,7 @@ static void series_pair(ctx *c, const char *panel, size_t ia, const json_t *sa, 
         snprintf(sub, sizeof sub, "%s %s", name, k);
         json_t *w = json_object_get(sb, k);
         if (!w)
-            addline(c, "%s removed (was %s)", sub, repr(v, ra, sizeof ra));
+            addline(c, "%s removed (was %s)", sub, repro_json_repr(v, ra, sizeof ra));
         else if (is_data_key(k))
             data_array(c, name, k, sa, sb);
         else
@@ -354,22 +283,22 @@ static void series_pair(ctx *c, const char *panel, size_t ia, const json_t *sa, 
     json_object_foreach((json_t *)sb, k, v)
     {
         if (strcmp(k, "label") == 0 || json_object_get(sa, k)) continue;
-        addline(c, "%s %s added: %s", name, k, repr(v, rb, sizeof rb));
+        addline(c, "%s %s added: %s", name, k, repro_json_repr(v, rb, sizeof rb));
     }
 }
 
 static int same_kind(const json_t *a, const json_t *b)
 {
-    return strcmp(str_or(a, "kind"), str_or(b, "kind")) == 0;
+    return strcmp(repro_json_str(a, "kind"), repro_json_str(b, "kind")) == 0;
 }
 
 static void series_desc(const json_t *s, size_t i, char *buf, size_t n)
 {
     const char *label = json_string_value(json_object_get(s, "label"));
     if (label)
-        snprintf(buf, n, "%s \"%s\"", str_or(s, "kind"), label);
+        snprintf(buf, n, "%s \"%s\"", repro_json_str(s, "kind"), label);
     else
-        snprintf(buf, n, "%s #%zu", str_or(s, "kind"), i + 1);
+        snprintf(buf, n, "%s #%zu", repro_json_str(s, "kind"), i + 1);
 }
 
 /* Match the series of two panels: by label, then same position and kind, then in order among
@@ -461,7 +390,7 @@ static void panel_pair(ctx *c, const json_t *pa, const json_t *pb)
         if (strcmp(k, "series") == 0)
             series_lists(c, name, v, w ? w : json_array());
         else if (!w)
-            addline(c, "%s removed (was %s)", sub, repr(v, ra, sizeof ra));
+            addline(c, "%s removed (was %s)", sub, repro_json_repr(v, ra, sizeof ra));
         else
             generic(c, sub, v, w);
     }
@@ -472,7 +401,7 @@ static void panel_pair(ctx *c, const json_t *pa, const json_t *pb)
         if (strcmp(k, "series") == 0)
             series_lists(c, name, json_array(), v);
         else
-            addline(c, "%s added: %s", sub, repr(v, ra, sizeof ra));
+            addline(c, "%s added: %s", sub, repro_json_repr(v, ra, sizeof ra));
     }
 }
 
@@ -503,13 +432,13 @@ int repro_figdiff_json(const json_t *a, const json_t *b, const repro_tol *tol, r
         if (w)
             generic(&c, k, v, w);
         else
-            addline(&c, "%s removed (was %s)", k, repr(v, ra, sizeof ra));
+            addline(&c, "%s removed (was %s)", k, repro_json_repr(v, ra, sizeof ra));
     }
     json_object_foreach((json_t *)b, k, v)
     {
         char rb[REPR];
         if (strcmp(k, "panels") != 0 && !json_object_get(a, k))
-            addline(&c, "%s added: %s", k, repr(v, rb, sizeof rb));
+            addline(&c, "%s added: %s", k, repro_json_repr(v, rb, sizeof rb));
     }
     const json_t *pa = json_object_get(a, "panels"), *pb = json_object_get(b, "panels");
     size_t i;
@@ -522,12 +451,12 @@ int repro_figdiff_json(const json_t *a, const json_t *b, const repro_tol *tol, r
         if (q)
             panel_pair(&c, p, q);
         else
-            addline(&c, "%s: panel \"%s\" removed", name, str_or(p, "title"));
+            addline(&c, "%s: panel \"%s\" removed", name, repro_json_str(p, "title"));
     }
     json_array_foreach(pb, i, p)
     {
         panel_name(p, name, sizeof name);
-        if (!find_panel(pa, p)) addline(&c, "%s: panel \"%s\" added", name, str_or(p, "title"));
+        if (!find_panel(pa, p)) addline(&c, "%s: panel \"%s\" added", name, repro_json_str(p, "title"));
     }
     if (c.oom) {
         repro_figdiff_free(out);
@@ -551,153 +480,4 @@ json_t *repro_figdiff_load(const char *path)
         return NULL;
     }
     return j;
-}
-
-/* ---- results ------------------------------------------------------------------------------ */
-
-static int cmpname(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* The value of a results entry as text: a number with enough digits to tell it from the other
- * side's value. */
-static char *value_text(const json_t *e, const json_t *other)
-{
-    const json_t *v = json_object_get(e, "value");
-    double x, y;
-    if (num_of(v, &x) && !json_is_null(v)) {
-        if (isnan(x)) return strf("nan");
-        if (isinf(x)) return strf("%sinf", x < 0 ? "-" : "");
-        int prec = 6;
-        if (other && num_of(json_object_get(other, "value"), &y) && x != y)
-            for (char s1[64], s2[64]; prec < 17; prec++) {
-                snprintf(s1, sizeof s1, "%.*g", prec, x);
-                snprintf(s2, sizeof s2, "%.*g", prec, y);
-                if (strcmp(s1, s2) != 0) break;
-            }
-        return strf("%.*g", prec, x);
-    }
-    if (json_is_string(v)) return strf("%s", json_string_value(v));
-    char r[REPR];
-    return strf("%s", repr(v, r, sizeof r));
-}
-
-static int bound_note(const repro_tol *tol, const char *key, const json_t *ea, const json_t *eb,
-                      char *buf, size_t n)
-{
-    const json_t *a = json_object_get(ea, key), *b = json_object_get(eb, key);
-    double x, y;
-    if (!a && !b) return 0;
-    if (a && b && num_of(a, &x) && num_of(b, &y) && !repro_tol_differ(tol, x, y)) return 0;
-    char ra[REPR], rb[REPR];
-    size_t k = strlen(buf);
-    snprintf(buf + k, n - k, "%sbound %s %s -> %s", k ? "; " : "", key, repr(a, ra, sizeof ra),
-             repr(b, rb, sizeof rb));
-    return 1;
-}
-
-static int add_val(repro_resultsdiff *d, const char *name, repro_diff_state st, const json_t *ea,
-                   const json_t *eb, const repro_tol *tol)
-{
-    repro_valdiff *nv = realloc(d->v, (d->n + 1) * sizeof *nv);
-    if (!nv) return -1;
-    d->v = nv;
-    repro_valdiff *v = &d->v[d->n++];
-    memset(v, 0, sizeof *v);
-    v->state = st;
-    v->name = strf("%s", name);
-    v->a = ea ? value_text(ea, eb) : NULL;
-    v->b = eb ? value_text(eb, ea) : NULL;
-    const char *w = str_or(eb ? eb : ea, "where");
-    v->where = strf("%s", w);
-    double x, y;
-    if (ea && eb && num_of(json_object_get(ea, "value"), &x) &&
-        num_of(json_object_get(eb, "value"), &y)) {
-        v->numeric = 1;
-        v->delta = y - x;
-        v->rel = x == 0 ? (y == x ? 0 : INFINITY) : fabs(y - x) / fabs(x);
-    }
-    if (ea && eb) {
-        char note[400] = "";
-        const char *ka = str_or(ea, "kind"), *kb = str_or(eb, "kind");
-        if (strcmp(ka, kb) != 0) snprintf(note, sizeof note, "kind %s -> %s", ka, kb);
-        const json_t *pa = json_object_get(ea, "pass"), *pb = json_object_get(eb, "pass");
-        if (pb && json_is_true(pa) != json_is_true(pb)) {
-            size_t k = strlen(note);
-            snprintf(note + k, sizeof note - k, "%s%s", k ? "; " : "",
-                     json_is_true(pb) ? "check now passes" : "check now FAILS");
-        }
-        bound_note(tol, "le", ea, eb, note, sizeof note);
-        bound_note(tol, "ge", ea, eb, note, sizeof note);
-        if (*note) v->note = strf("%s", note);
-    }
-    if (!v->name || (ea && !v->a) || (eb && !v->b) || !v->where) return -1;
-    return 0;
-}
-
-/* 1 when the two entries of the same name differ (value, kind, verdict or bounds). */
-static int entry_differs(const repro_tol *tol, const json_t *ea, const json_t *eb)
-{
-    if (strcmp(str_or(ea, "kind"), str_or(eb, "kind")) != 0) return 1;
-    const json_t *va = json_object_get(ea, "value"), *vb = json_object_get(eb, "value");
-    double x, y;
-    if (num_of(va, &x) && num_of(vb, &y)) {
-        if (repro_tol_differ(tol, x, y)) return 1;
-    } else if (!json_equal((json_t *)va, (json_t *)vb)) {
-        return 1;
-    }
-    if (json_is_true(json_object_get(ea, "pass")) != json_is_true(json_object_get(eb, "pass")))
-        return 1;
-    char note[8] = "";
-    return bound_note(tol, "le", ea, eb, note, sizeof note) ||
-           bound_note(tol, "ge", ea, eb, note, sizeof note);
-}
-
-void repro_resultsdiff_free(repro_resultsdiff *d)
-{
-    if (!d) return;
-    for (size_t i = 0; i < d->n; i++) {
-        free(d->v[i].name);
-        free(d->v[i].a);
-        free(d->v[i].b);
-        free(d->v[i].where);
-        free(d->v[i].note);
-    }
-    free(d->v);
-    memset(d, 0, sizeof *d);
-}
-
-int repro_resultsdiff_json(const json_t *a, const json_t *b, const repro_tol *tol,
-                           repro_resultsdiff *out)
-{
-    memset(out, 0, sizeof *out);
-    if ((a && !json_is_object(a)) || (b && !json_is_object(b)))
-        return repro_err("results: expected an object of named entries");
-    size_t n = json_object_size(a) + json_object_size(b), k = 0;
-    const char **names = malloc((n + 1) * sizeof *names);
-    if (!names) return repro_err("out of memory");
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)a, key, v) names[k++] = key;
-    json_object_foreach((json_t *)b, key, v) if (!json_object_get(a, key)) names[k++] = key;
-    qsort(names, k, sizeof *names, cmpname);
-    int rc = 0;
-    for (size_t i = 0; i < k && rc == 0; i++) {
-        const json_t *ea = json_object_get(a, names[i]), *eb = json_object_get(b, names[i]);
-        if ((ea && !json_is_object(ea)) || (eb && !json_is_object(eb))) {
-            rc = repro_err("results: entry '%s' is not an object", names[i]);
-        } else if (ea && eb && !entry_differs(tol, ea, eb)) {
-            out->nsame++;
-        } else {
-            repro_diff_state st = !ea   ? REPRO_DIFF_ADDED
-                                  : !eb ? REPRO_DIFF_REMOVED
-                                        : REPRO_DIFF_CHANGED;
-            if (add_val(out, names[i], st, ea, eb, tol) != 0)
-                rc = repro_err("out of memory comparing results");
-        }
-    }
-    free(names);
-    if (rc) repro_resultsdiff_free(out);
-    return rc;
 }

@@ -4,8 +4,8 @@
  * matched by (row, col), series within a panel by label, else by position among series of the same
  * kind.  Two numbers differ when |b - a| > atol + rtol |a|.  Every difference becomes one
  * readable line; the largest change of a series' data (x, y, z) is kept for the summary.  The
- * results file (name -> {kind, value, where, ...}) is compared entry by entry.  Nothing is printed
- * here: the caller reports.  Functions that can fail return -1 with repro_err() set. */
+ * results file is compared by resultsdiff.h.  Nothing is printed here: the caller reports.
+ * Functions that can fail return -1 with repro_err() set. */
 #ifndef REPRO_FIGDIFF_H
 #define REPRO_FIGDIFF_H
 
@@ -53,29 +53,6 @@ void repro_figdiff_free(repro_figdiff *d);
 /* Load a sidecar; returns NULL with repro_err() naming the file, line and problem.  A sidecar
  * must be an object with a "panels" list. */
 json_t *repro_figdiff_load(const char *path);
-
-/* One entry of the results file that is not the same on both sides. */
-typedef struct {
-    char *name;
-    repro_diff_state state; /* CHANGED, ADDED or REMOVED */
-    char *a, *b;            /* the value on each side as text; NULL when absent */
-    int numeric;            /* both values are numbers: delta and rel are set */
-    double delta, rel;      /* b - a, and |b - a| / |a| (infinity when a = 0) */
-    char *where;            /* script position (side B's, or A's when removed) */
-    char *note;             /* what else changed: "check now FAILS", "bound le 1 -> 2", or NULL */
-} repro_valdiff;
-
-typedef struct {
-    repro_valdiff *v; /* only the entries that differ, in name order */
-    size_t n;
-    size_t nsame; /* entries present on both sides and the same */
-} repro_resultsdiff;
-
-/* Compare two results objects (either may be NULL: no results on that side).  Returns 0, or -1
- * with repro_err() when one is not an object of entries. */
-int repro_resultsdiff_json(const json_t *a, const json_t *b, const repro_tol *tol,
-                           repro_resultsdiff *out);
-void repro_resultsdiff_free(repro_resultsdiff *d);
 
 /* Format V compactly ("%.6g", "nan", "inf") into BUF. */
 const char *repro_diff_num(double v, char *buf, size_t n);

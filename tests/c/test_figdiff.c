@@ -4,6 +4,7 @@
 #include "diff/diffreport.h"
 #include "core/err.h"
 #include "diff/figdiff.h"
+#include "diff/resultsdiff.h"
 #include "core/fileio.h"
 #include "diff/pixdiff.h"
 
