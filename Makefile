@@ -29,6 +29,8 @@ SOURCE_URL ?= $(if $(ORIGIN_URL),$(ORIGIN_URL)/blob/$(shell git rev-parse HEAD)/
 # a user or git can set (SET, BASE, REV, SOURCE_URL, B, FIG) reaches the shell through it.
 q = '$(subst ','\'',$(1))'
 
+# The build layout (B/stages/<stage>/results.json per stage, B/results.json, FIG/NAME.{pdf,png,json})
+# is defined for the C side in src/core/paths.h; these variables must keep to it.
 # B: the build folder (helpers may build elsewhere: make B=/tmp/b).
 ## B           the build folder (default build; make B=/tmp/b builds elsewhere)
 B ?= build

@@ -7,6 +7,7 @@
 #include "core/progress.h"
 #include "build/results.h"
 #include "build/stage.h"
+#include "core/paths.h"
 
 #include <lualib.h>
 #include <stdio.h>
@@ -53,27 +54,18 @@ static int openrepro(lua_State *L)
     return 1;
 }
 
-static const char *basename_noext(const char *path, char *buf, size_t n)
-{
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    snprintf(buf, n, "%s", b);
-    char *dot = strrchr(buf, '.');
-    if (dot && strcmp(dot, ".lua") == 0) *dot = '\0';
-    return buf;
-}
-
 int repro_run_script(const repro_run_opts *o)
 {
     char stagebuf[256], outbuf[512];
-    const char *stage = o->stage ? o->stage : basename_noext(o->script, stagebuf, sizeof stagebuf);
+    const char *stage = o->stage ? o->stage : repro_path_stage_name(o->script, stagebuf, sizeof stagebuf);
     const char *outdir = o->outdir;
-    if (!outdir) {
-        snprintf(outbuf, sizeof outbuf, "build/stages/%s", stage);
-        outdir = outbuf;
+    if (stage && !outdir) outdir = repro_path_stage_dir(NULL, stage, outbuf, sizeof outbuf);
+    if (!stage || !outdir) {
+        fprintf(stderr, "repro: %s: %s\n", o->script, repro_errmsg());
+        return 1;
     }
     const char *sde = getenv("SOURCE_DATE_EPOCH");
-    lrepro_context ctx = {o->script, stage, o->figdir ? o->figdir : "figures", outdir,
+    lrepro_context ctx = {o->script, stage, o->figdir ? o->figdir : REPRO_FIGURES_DIR, outdir,
                           sde ? atoll(sde) : 0};
     lrepro_set_ctx(&ctx);
     repro_err_init();
@@ -149,8 +141,7 @@ int repro_run_script(const repro_run_opts *o)
     lua_close(L);
     L = NULL;
     char path[1024];
-    snprintf(path, sizeof path, "%s/results.json", outdir);
-    if (repro_results_write(path) != 0) {
+    if (!repro_path_record(outdir, path, sizeof path) || repro_results_write(path) != 0) {
         fprintf(stderr, "repro: %s\n", repro_errmsg());
         goto out;
     }

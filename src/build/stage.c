@@ -3,6 +3,7 @@
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/hash.h"
+#include "core/paths.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -49,7 +50,10 @@ const char *repro_stage_reason(const char *outdir, const char *engine, const cha
                                char *buf, size_t n)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/results.json", outdir);
+    if (!repro_path_record(outdir, path, sizeof path)) {
+        snprintf(buf, n, "%s", repro_errmsg());
+        return buf;
+    }
     if (access(path, R_OK) != 0) {
         snprintf(buf, n, "it has no finished run");
         return buf;
@@ -117,15 +121,12 @@ static double now(void)
 int repro_stage(const repro_run_opts *o, int force)
 {
     char stagebuf[256], outbuf[512];
-    const char *b = strrchr(o->script, '/');
-    snprintf(stagebuf, sizeof stagebuf, "%s", b ? b + 1 : o->script);
-    char *dot = strrchr(stagebuf, '.');
-    if (dot && strcmp(dot, ".lua") == 0) *dot = '\0';
     repro_run_opts ro = *o;
-    if (!ro.stage) ro.stage = stagebuf;
-    if (!ro.outdir) {
-        snprintf(outbuf, sizeof outbuf, "build/stages/%s", ro.stage);
-        ro.outdir = outbuf;
+    if (!ro.stage) ro.stage = repro_path_stage_name(o->script, stagebuf, sizeof stagebuf);
+    if (ro.stage && !ro.outdir) ro.outdir = repro_path_stage_dir(NULL, ro.stage, outbuf, sizeof outbuf);
+    if (!ro.stage || !ro.outdir) {
+        fprintf(stderr, "repro stage: %s: %s\n", o->script, repro_errmsg());
+        return 2;
     }
     char *over = repro_overrides_string(o->overrides, o->noverrides);
     if (!over) return 2;
@@ -141,8 +142,7 @@ int repro_stage(const repro_run_opts *o, int force)
     printf("%-12s re-run because %s\n", ro.stage, reason);
     fflush(stdout);
     char rec[600];
-    snprintf(rec, sizeof rec, "%s/results.json", ro.outdir);
-    remove(rec);
+    if (repro_path_record(ro.outdir, rec, sizeof rec)) remove(rec);
     double t0 = now();
     int rc = repro_run_script(&ro);
     if (rc == 0) {

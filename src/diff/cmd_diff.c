@@ -5,6 +5,7 @@
 #include "diff/figdiff.h"
 #include "diff/resultsdiff.h"
 #include "core/fileio.h"
+#include "core/paths.h"
 #include "diff/pixdiff.h"
 #include "diff/side.h"
 
@@ -423,9 +424,9 @@ int repro_cmd_diff(int argc, char **argv)
 {
     opts o = {{REPRO_DIFF_ATOL, REPRO_DIFF_RTOL},
               8,
-              "build/figdiff",
-              "build",
-              "figures",
+              REPRO_BUILD_DIR "/figdiff",
+              REPRO_BUILD_DIR,
+              REPRO_FIGURES_DIR,
               0,
               0,
               0,

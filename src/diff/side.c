@@ -3,6 +3,7 @@
 
 #include "core/err.h"
 #include "core/fileio.h"
+#include "core/paths.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -83,9 +84,12 @@ int repro_side_worktree(side *s, const char *out, const char *prefix, const char
     repro_fmt(s->proj, sizeof s->proj, "%s/%s", s->wt, prefix);
     size_t n = strlen(s->proj);
     if (n > 1 && s->proj[n - 1] == '/') s->proj[n - 1] = '\0';
-    repro_fmt(s->bdir, sizeof s->bdir, "%s/build", s->proj);
-    repro_fmt(s->figdir, sizeof s->figdir, "%s/figures", s->proj);
-    repro_fmt(s->results, sizeof s->results, "%s/results.json", s->bdir);
+    if (!repro_path_build_of(s->proj, s->bdir, sizeof s->bdir) ||
+        !repro_path_figures_of(s->proj, s->figdir, sizeof s->figdir) ||
+        !repro_path_results(s->bdir, s->results, sizeof s->results)) {
+        fprintf(stderr, "repro diff: side %c: %s\n", s->name, repro_errmsg());
+        return -1;
+    }
     return 0;
 }
 
@@ -161,16 +165,18 @@ static int copy_file(const char *src, const char *dst)
 static void reuse_stages(const side *t, const side *s, const char *log)
 {
     char dir[PATHN + 16];
-    repro_fmt(dir, sizeof dir, "%s/stages", t->bdir);
-    DIR *d = opendir(dir);
+    DIR *d = repro_path_stages(t->bdir, dir, sizeof dir) ? opendir(dir) : NULL;
     if (!d) return;
     size_t reused = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
         char rec[2 * PATHN], dst[2 * PATHN], src[2 * PATHN];
-        repro_fmt(rec, sizeof rec, "%s/%s/results.json", dir, e->d_name);
-        json_t *r = json_load_file(rec, 0, NULL);
+        char sdir[2 * PATHN];
+        json_t *r = repro_path_stage_dir(t->bdir, e->d_name, sdir, sizeof sdir) &&
+                            repro_path_record(sdir, rec, sizeof rec)
+                        ? json_load_file(rec, 0, NULL)
+                        : NULL;
         if (!r) continue;
         const char *file;
         json_t *h;
@@ -182,8 +188,9 @@ static void reuse_stages(const side *t, const side *s, const char *log)
                 break;
             }
         }
-        repro_fmt(dst, sizeof dst, "%s/stages/%s/results.json", s->bdir, e->d_name);
-        if (good && copy_file(rec, dst) == 0) reused++;
+        if (good && repro_path_stage_dir(s->bdir, e->d_name, sdir, sizeof sdir) &&
+            repro_path_record(sdir, dst, sizeof dst) && copy_file(rec, dst) == 0)
+            reused++;
         json_decref(r);
     }
     closedir(d);
@@ -248,9 +255,14 @@ int repro_side_dir(side *s)
     s->dir = 1;
     repro_fmt(s->label, sizeof s->label, "%s", s->spec);
     repro_absolute(s->spec, s->proj, sizeof s->proj);
-    repro_fmt(s->figdir, sizeof s->figdir, "%s/figures", s->proj);
-    repro_fmt(s->results, sizeof s->results, "%s/results.json", s->proj);
-    if (!repro_is_file(s->results)) repro_fmt(s->results, sizeof s->results, "%s/build/results.json", s->proj);
+    char bdir[PATHN];
+    if (!repro_path_figures_of(s->proj, s->figdir, sizeof s->figdir) ||
+        !repro_path_results(s->proj, s->results, sizeof s->results) ||
+        (!repro_is_file(s->results) && (!repro_path_build_of(s->proj, bdir, sizeof bdir) ||
+                                        !repro_path_results(bdir, s->results, sizeof s->results)))) {
+        fprintf(stderr, "repro diff: side %c: %s\n", s->name, repro_errmsg());
+        return -1;
+    }
     return 0;
 }
 
@@ -261,5 +273,5 @@ void repro_side_tree(side *s, const char *build_dir, const char *fig_dir)
     repro_absolute(".", s->proj, sizeof s->proj);
     repro_absolute(build_dir, s->bdir, sizeof s->bdir);
     repro_absolute(fig_dir, s->figdir, sizeof s->figdir);
-    repro_fmt(s->results, sizeof s->results, "%s/results.json", s->bdir);
+    if (!repro_path_results(s->bdir, s->results, sizeof s->results)) s->results[0] = '\0';
 }

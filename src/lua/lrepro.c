@@ -5,6 +5,7 @@
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/hash.h"
+#include "core/paths.h"
 #include "core/progress.h"
 #include "build/results.h"
 
@@ -248,7 +249,7 @@ const char *lrepro_where(lua_State *L, char *buf, size_t n)
 
 /* ---- context ------------------------------------------------------------------------------ */
 
-static lrepro_context ctx = {"?", "run", "figures", "build/stages/run", 0};
+static lrepro_context ctx = {"?", "run", REPRO_FIGURES_DIR, REPRO_BUILD_DIR "/stages/run", 0};
 
 const lrepro_context *lrepro_ctx(void) { return &ctx; }
 void lrepro_set_ctx(const lrepro_context *c) { ctx = *c; }

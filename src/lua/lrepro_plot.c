@@ -3,6 +3,7 @@
  * which keeps its figure alive through a user value. */
 #include "core/err.h"
 #include "core/fileio.h"
+#include "core/paths.h"
 #include "lua/lrepro.h"
 #include "plot/contour.h"
 #include "plot/plot.h"
@@ -379,7 +380,7 @@ static int fig_save(lua_State *L)
     figbox *b = checkfig(L);
     if (b->saved) return luaL_error(L, "save: figure \"%s\" was already saved", b->name);
     const lrepro_context *ctx = lrepro_ctx();
-    const char *dir = ctx->figdir ? ctx->figdir : "figures";
+    const char *dir = ctx->figdir ? ctx->figdir : REPRO_FIGURES_DIR;
     json_t *j = repro_fig_json(b->box.res);
     const char *name = json_string_value(json_object_get(j, "figure"));
     char path[3][4096];
