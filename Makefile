@@ -37,9 +37,19 @@ B ?= build
 # FIG: where figures are written (make verify builds a second copy elsewhere).
 FIG ?= figures
 -include $(B)/config.mk
+# The flags a compiler accepts are chosen by .ci/deps for that compiler (CC_CFLAGS); when CC is
+# not the one config.mk was written for, config.mk is written again (and everything rebuilt).
+## CC          the C compiler (default gcc; make CC=clang test)
+.DEFAULT_GOAL := all
+ifneq ($(CONFIG_CC),$(CC))
+$(B)/config.mk: FORCE
+endif
+FORCE:
+# Tests that run make in a copy of the project build with the same compiler.
+export CC
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-CFLAGS  := -std=c11 -O2 -g -fno-math-errno -fvect-cost-model=cheap -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) $(DEP_CFLAGS)
+CFLAGS  := -std=c11 -O2 -g -fno-math-errno $(CC_CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) $(DEP_CFLAGS)
 SANFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) \
             $(DEP_CFLAGS)
@@ -60,11 +70,11 @@ STAGES   := $(basename $(notdir $(sort $(wildcard pipeline/*.lua))))
 all: $(B)/repro
 
 $(B)/config.mk: .ci/deps
-	@sh .ci/deps $@
+	@CC=$(call q,$(CC)) sh .ci/deps $(call q,$@)
 
 ## deps        check (as root: install) the Debian packages, write build/config.mk
 deps:
-	@sh .ci/deps $(B)/config.mk
+	@CC=$(call q,$(CC)) sh .ci/deps $(call q,$(B)/config.mk)
 
 $(B)/obj/%.o: src/%.c $(B)/config.mk
 	@mkdir -p $(@D); echo "CC $<"; $(CC) $(CFLAGS) -MMD -MP -c $< -o $@

@@ -19,7 +19,7 @@ const char *repro_version_line(void)
              "repro " REPRO_VERSION " (GSL %s with OpenBLAS %s kernels, Lua %s.%s.%s, cairo %s, pango %s, "
              "jansson %s, "
 #if defined(__clang__)
-             "clang " __clang_version__
+             "clang " STR(__clang_major__) "." STR(__clang_minor__) "." STR(__clang_patchlevel__)
 #elif defined(__GNUC__)
              "gcc " STR(__GNUC__) "." STR(__GNUC_MINOR__) "." STR(__GNUC_PATCHLEVEL__)
 #else

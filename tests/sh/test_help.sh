@@ -11,7 +11,7 @@ out=$(make --no-print-directory -s help 2>&1); rc=$?
 ok "make help succeeds" '[ $rc -eq 0 ]'
 ok "make help fits one screen (at most 40 lines of at most 100 columns)" \
   '[ $(printf "%s\n" "$out" | wc -l) -le 40 ] && [ $(printf "%s\n" "$out" | wc -L) -le 100 ]'
-vars="SET B SOURCE_URL BASE BENCH"
+vars="SET B SOURCE_URL BASE BENCH CC"
 grep -q '^LAUNCH\b' Makefile && vars="$vars LAUNCH"
 for v in $vars; do
   ok "make help explains $v" 'printf "%s\n" "$out" | grep -Eq "^  $v +[^ ]"'
