@@ -624,5 +624,6 @@ int luaopen_repro(lua_State *L)
     lrepro_open_plot(L);
     lrepro_open_net(L);
     lrepro_open_linalg(L);
+    lrepro_open_convex(L);
     return 1;
 }

@@ -25,6 +25,7 @@ void lrepro_open_kernel(lua_State *L);     /* repro.kernel */
 void lrepro_open_plot(lua_State *L);       /* repro.figure */
 void lrepro_open_net(lua_State *L);        /* repro.net */
 void lrepro_open_linalg(lua_State *L);     /* repro.linalg */
+void lrepro_open_convex(lua_State *L);     /* repro.convex */
 
 /* ---- GSL objects owned by the Lua stack ---------------------------------------------------- */
 /* Push a new box owning a zeroed vector / matrix and return the GSL object. */
@@ -59,6 +60,13 @@ int lrepro_optboolean(lua_State *L, int idx, const char *key, int def);
 repro_dataset *lrepro_checkdataset(lua_State *L, int idx, const char *fn);
 /* Push a new closed dataset box; store the dataset in ->res once it exists. */
 lrepro_box *lrepro_newdataset(lua_State *L);
+
+/* ---- engine objects shared between binding files ----------------------------------------- */
+/* Push a spline userdata (repro.univariate's type) owning SP (freed with it; NULL raises). */
+void lrepro_pushspline(lua_State *L, void *sp);
+/* Push a network userdata (repro.net's type) owning NET; the network at IDX, or an error. */
+void lrepro_pushnet(lua_State *L, void *net);
+void *lrepro_checknet(lua_State *L, int idx);
 
 /* ---- run context ------------------------------------------------------------------------- */
 /* Where a run writes: figures (PDF, PNG, JSON) and its stage folder (results, data). */

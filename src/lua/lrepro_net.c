@@ -35,6 +35,15 @@ static lrepro_box *newnetbox(lua_State *L)
     return lrepro_newbox(L, &net_type, 0, 0);
 }
 
+void lrepro_pushnet(lua_State *L, void *net)
+{
+    lrepro_box *box = newnetbox(L);
+    if (!net) luaL_error(L, "network: out of memory");
+    box->res = net;
+}
+
+void *lrepro_checknet(lua_State *L, int idx) { return checknet(L, idx); }
+
 /* ---- option helpers ------------------------------------------------------------------------ */
 
 /* A choice among NAMES (NULL-terminated); returns the index, DEF when absent. */

@@ -23,6 +23,13 @@ static lrepro_box *newsplinebox(lua_State *L)
     return lrepro_newbox(L, &spline_type, 0, 0);
 }
 
+void lrepro_pushspline(lua_State *L, void *sp)
+{
+    lrepro_box *box = newsplinebox(L);
+    if (!sp) luaL_error(L, "spline: out of memory");
+    box->res = sp;
+}
+
 /* A number (a row of one) or a list of numbers at IDX, boxed on the stack.  T > 0: required
  * length.  WHAT names the argument ("family: delta"). */
 static gsl_vector *checkrow(lua_State *L, int idx, size_t T, const char *what)

@@ -1,0 +1,57 @@
+/* conebar: a barrier interior-point method for the cone programs of ReLU networks in the plane.
+ *
+ * Variables x = [ nc cone blocks of 4: (w1, w2, b, t) | ns scalars ].  Cone block j with mask
+ * m_j over the M lifted points L (M x 3, rows (z_r, 1)) requires
+ *     s_r (L_r . (w1, w2, b)) >= 0 for every r   (s_r = +1 when bit r of m_j is set, else -1)
+ *     ||(w1, w2)|| <= t                           (a second-order cone)
+ * i.e. the neuron (w, b) has activation pattern m_j on the points and t bounds ||w||.  Scalars are
+ * POS (x >= 0), QUAD (free, with cost q x^2 / 2, q > 0) or FREE.  The problem:
+ *     minimise c^T x + sum_QUAD q_i x_i^2 / 2   subject to   A x = b   (A m x n dense).
+ * Method (Boyd and Vandenberghe, section 11.3): barrier phi = - sum log(s_r L_r.u) - sum
+ * log(t^2 - ||w||^2) - sum_POS log x; for tau = tau0, mu tau0, ... minimise tau (objective) + phi on
+ * A x = b by Newton's method, started infeasible for the equalities from a strictly interior x
+ * (the caller's): the Newton system is reduced to (m + nfree) unknowns through the block-diagonal
+ * Hessian (4 x 4 Cholesky per block), solved by LU.  Steps: while A x != b, backtracking on the
+ * norm of the KKT residual; then damped Newton (step 1 / (1 + decrement) until the decrement is
+ * below 1/4; the barrier is self-concordant), always inside the domain.  On the central path the
+ * objective is within deg / tau of the optimum, deg = (inequality rows) + 2 (cones) + (POS);
+ * stop when deg / tau <= gap_abs.  The equality multipliers y = nu / tau (A^T y approximates the
+ * objective's gradient minus the cones' duals) are returned for a certificate computed elsewhere.
+ * Errors through repro_err; return 0, 1 (iteration budget exhausted: x is the last iterate), -1. */
+#ifndef REPRO_CONEBAR_H
+#define REPRO_CONEBAR_H
+
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include <stdint.h>
+
+enum { REPRO_CB_POS = 0, REPRO_CB_QUAD = 1, REPRO_CB_FREE = 2 };
+
+typedef struct {
+    size_t nc, ns;          /* cone blocks, scalars: n = 4 nc + ns */
+    const gsl_matrix *L;    /* M x 3 lifted points (M <= 64) */
+    const uint64_t *mask;   /* nc */
+    const int *stype;       /* ns: REPRO_CB_POS / QUAD / FREE */
+    const double *q;        /* ns: q of QUAD scalars (others ignored) */
+    const gsl_vector *c;    /* n */
+    const gsl_matrix *A;    /* m x n */
+    const gsl_vector *b;    /* m */
+} repro_conebar_problem;
+
+typedef struct {
+    double gap_abs;         /* stop when deg / tau <= gap_abs (> 0) */
+    size_t max_newton;      /* total Newton steps allowed */
+} repro_conebar_opts;
+
+typedef struct {
+    double tau, bound;      /* final tau and deg / tau */
+    double feas;            /* max |A x - b| */
+    size_t newton;          /* Newton steps taken */
+} repro_conebar_report;
+
+/* X (n) holds a strictly interior start on entry (inequalities strict; equalities need not
+ * hold) and the solution on return; Y (m) the multipliers.  REP may be NULL. */
+int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opts *o,
+                        gsl_vector *x, gsl_vector *y, repro_conebar_report *rep);
+
+#endif

@@ -1,0 +1,245 @@
+/* Tests for the exact convex programs: the arrangement against brute force and the generic
+ * count, the 2-D oracle against a fine grid, relu2d on two squares (R* = 4), on a one-neuron
+ * problem and its range map, the univariate grid problem against Theorem 3.1 (f_D optimal) and a
+ * hand-made group lasso, column generation against relu2d's optimum, tolerance logic and bad
+ * inputs. */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "core/err.h"
+#include "engine/arrangement.h"
+#include "engine/certificate.h"
+#include "engine/colgen.h"
+#include "engine/oracle2d.h"
+#include "engine/relu2d.h"
+#include "engine/unigrid.h"
+#include "engine/univariate.h"
+
+static gsl_matrix *squares(gsl_vector *y)
+{
+    gsl_matrix *X = gsl_matrix_alloc(8, 2);
+    double side[2] = {1, 0.5};
+    int sg[4][2] = {{1, 1}, {-1, 1}, {-1, -1}, {1, -1}};
+    for (int q = 0; q < 2; q++)
+        for (int s = 0; s < 4; s++) {
+            gsl_matrix_set(X, 4 * q + s, 0, sg[s][0] * side[q]);
+            gsl_matrix_set(X, 4 * q + s, 1, sg[s][1] * side[q]);
+            if (y) gsl_vector_set(y, 4 * q + s, q);
+        }
+    return X;
+}
+
+/* distinct patterns met by many random neurons (w, b) */
+static size_t brute_patterns(const gsl_matrix *X, gsl_rng *r)
+{
+    size_t cap = 1 << 16, n = 0;
+    uint64_t *seen = malloc(cap * sizeof *seen);
+    for (int it = 0; it < 100000; it++) {
+        double th = gsl_rng_uniform(r) * 2 * M_PI, b = (gsl_rng_uniform(r) - 0.5) * 8;
+        uint64_t m = 0;
+        for (size_t i = 0; i < X->size1; i++)
+            if (cos(th) * gsl_matrix_get(X, i, 0) + sin(th) * gsl_matrix_get(X, i, 1) + b > 0) m |= (uint64_t)1 << i;
+        size_t k = 0;
+        while (k < n && seen[k] != m) k++;
+        if (k == n && n < cap) seen[n++] = m;
+    }
+    free(seen);
+    return n;
+}
+
+static void test_arrangement(gsl_rng *r)
+{
+    for (size_t N = 3; N <= 7; N++) {
+        gsl_matrix *X = gsl_matrix_alloc(N, 2);
+        for (size_t i = 0; i < N; i++)
+            for (int j = 0; j < 2; j++) gsl_matrix_set(X, i, j, gsl_ran_gaussian(r, 1));
+        repro_arrangement *A = repro_arrangement_2d(X);
+        CHECK(A && A->P == repro_arrangement_generic_count(N), "arrangement: generic count");
+        CHECK(A && A->P == brute_patterns(X, r), "arrangement: brute force, random points");
+        int interior = 1;
+        for (size_t p = 0; A && p < A->P; p++)
+            for (size_t i = 0; i < N; i++) {
+                double z = A->u[3 * p] * gsl_matrix_get(X, i, 0) + A->u[3 * p + 1] * gsl_matrix_get(X, i, 1) + A->u[3 * p + 2];
+                interior &= ((A->mask[p] >> i) & 1) ? z > 0 : z < 0;
+            }
+        CHECK(interior, "arrangement: the neuron of each pattern is strictly inside");
+        repro_arrangement_free(A);
+        gsl_matrix_free(X);
+    }
+    gsl_matrix *X = squares(NULL); /* collinear triples: fewer than generic */
+    repro_arrangement *A = repro_arrangement_2d(X);
+    size_t bp = brute_patterns(X, r);
+    CHECK(A && A->P == bp && A->P < repro_arrangement_generic_count(8), "arrangement: two squares against brute force");
+    printf("# two squares: %zu patterns (brute force %zu)\n", A ? A->P : 0, bp);
+    repro_arrangement_free(A);
+    gsl_matrix_set(X, 1, 0, 1), gsl_matrix_set(X, 1, 1, 1);
+    CHECK(repro_arrangement_2d(X) == NULL, "arrangement: a repeated point is an error");
+    gsl_matrix_free(X);
+}
+
+static void test_oracle(gsl_rng *r)
+{
+    for (int trial = 0; trial < 4; trial++) {
+        size_t N = 5 + trial, T = 1 + trial % 3;
+        gsl_matrix *X = gsl_matrix_alloc(N, 2), *Th = gsl_matrix_alloc(N, T);
+        for (size_t i = 0; i < N; i++)
+            for (int j = 0; j < 2; j++) gsl_matrix_set(X, i, j, gsl_ran_gaussian(r, 1));
+        for (size_t t = 0; t < T; t++) {
+            double m = 0;
+            for (size_t i = 0; i < N; i++) gsl_matrix_set(Th, i, t, gsl_ran_gaussian(r, 1)), m += gsl_matrix_get(Th, i, t) / (double)N;
+            for (size_t i = 0; i < N; i++) gsl_matrix_set(Th, i, t, gsl_matrix_get(Th, i, t) - m);
+        }
+        double om, ratio;
+        repro_oracle2d(X, Th, &om, NULL, NULL);
+        repro_certificate(X, Th, 2.0 / (double)(N * T), 20000, 1, &ratio, NULL, NULL);
+        CHECK(om >= ratio - 1e-12 && om <= ratio * (1 + 1e-4), "oracle2d: exact maximum >= and close to 20000 directions");
+        gsl_matrix_free(X), gsl_matrix_free(Th);
+    }
+}
+
+static void test_relu2d(void)
+{
+    gsl_vector *y = gsl_vector_alloc(8);
+    gsl_matrix *X = squares(y);
+    repro_net *net = NULL;
+    repro_relu2d_sol *sol = NULL;
+    repro_relu2d_report r;
+    int st = repro_relu2d_solve(X, y, 0, 1e-6, 2000, &net, &sol, &r);
+    CHECK(st == 0, "relu2d: two squares solved");
+    CHECK_CLOSE(r.objective, 4, 4e-6, "relu2d: two squares R* = 4 (independent computation)");
+    CHECK(r.gap >= -1e-12 && r.gap <= 1e-6 * r.objective, "relu2d: certified gap");
+    CHECK(r.interp < 1e-6, "relu2d: the network interpolates");
+    double lo, hi, z1[2] = {0.75, 0.75}, z2[2] = {0.6, 0.9};
+    st = repro_relu2d_range(X, y, sol, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL);
+    CHECK(st == 0 && fabs(lo - 0.5) < 1e-4 && fabs(hi - 0.5) < 1e-4, "relu2d: f(0.75, 0.75) forced to 0.5");
+    st = repro_relu2d_range(X, y, sol, 1e-6, z2, 1e-9, 20000, &lo, &hi, NULL);
+    CHECK(st == 0 && fabs(lo - 0.2) < 1e-3 && fabs(hi - 0.8) < 1e-3, "relu2d: f(0.6, 0.9) ranges over [0.2, 0.8]");
+    /* tolerance logic: a budget of 5 Newton steps */
+    repro_net_free(net), net = NULL;
+    st = repro_relu2d_solve(X, y, 0, 1e-6, 5, &net, NULL, &r);
+    CHECK(st == 1 && r.reason, "relu2d: a too small budget returns status 1 with a reason");
+    repro_net_free(net);
+    /* bad inputs */
+    gsl_matrix_set(X, 1, 0, 1), gsl_matrix_set(X, 1, 1, 1);
+    CHECK(repro_relu2d_solve(X, y, 0, 1e-6, 2000, NULL, NULL, &r) == -1, "relu2d: duplicate points refused");
+    gsl_matrix_set(X, 1, 0, NAN);
+    CHECK(repro_relu2d_solve(X, y, 0, 1e-6, 2000, NULL, NULL, &r) == -1, "relu2d: NaN refused");
+    gsl_matrix_free(X);
+    repro_relu2d_sol_free(sol);
+    /* one neuron: y = (x1)_+ on points where that is the cheapest interpolant: R* = 1 */
+    double P[6][2] = {{-1, 0}, {0, 0}, {1, 0}, {2, 0}, {0, 1}, {1, -1}};
+    X = gsl_matrix_alloc(6, 2);
+    gsl_vector *y6 = gsl_vector_alloc(6);
+    for (int i = 0; i < 6; i++) {
+        gsl_matrix_set(X, i, 0, P[i][0]), gsl_matrix_set(X, i, 1, P[i][1]);
+        gsl_vector_set(y6, i, P[i][0] > 0 ? P[i][0] : 0);
+    }
+    st = repro_relu2d_solve(X, y6, 0, 1e-6, 2000, &net, NULL, &r);
+    CHECK(st == 0, "relu2d: one-neuron data solved");
+    CHECK_CLOSE(r.objective, 1, 1e-5, "relu2d: one-neuron data R* = 1 = ||w|| |v| of (x1)_+");
+    repro_net_free(net);
+    gsl_matrix_free(X), gsl_vector_free(y), gsl_vector_free(y6);
+}
+
+static void test_unigrid(gsl_rng *r)
+{
+    for (int trial = 0; trial < 4; trial++) {
+        size_t N = 6, T = 1 + trial % 2;
+        repro_dataset *ds = repro_dataset_alloc(N, 1, T);
+        for (size_t i = 0; i < N; i++) {
+            gsl_matrix_set(ds->X, i, 0, (double)i + 0.3 * gsl_rng_uniform(r));
+            for (size_t t = 0; t < T; t++) gsl_matrix_set(ds->Y, i, t, gsl_ran_gaussian(r, 1));
+        }
+        repro_dataset_validate(ds, 0, NULL, NULL);
+        gsl_vector *kn = NULL;
+        gsl_matrix *J = NULL;
+        repro_spline *sp = NULL;
+        repro_unigrid_report rep;
+        int st = repro_unigrid_solve(ds, 400, 0, 1e-7, 20000, &kn, &J, &sp, &rep);
+        repro_spline *fD = repro_connect_the_dots(ds);
+        CHECK(st == 0, "unigrid: interpolation certified");
+        if (st) printf("# %s: cost %.12g gap %g solves %zu\n", rep.reason, rep.cost, rep.gap, rep.solves);
+        CHECK_CLOSE(rep.cost, repro_spline_cost(fD), 1e-6 * repro_spline_cost(fD), "unigrid: cost = R(f_D) (Theorem 3.1)");
+        double err = 0;
+        gsl_vector *out = gsl_vector_alloc(T);
+        for (size_t i = 0; i < N; i++) {
+            repro_spline_eval(sp, gsl_matrix_get(ds->X, i, 0), out);
+            for (size_t t = 0; t < T; t++) err = fmax(err, fabs(gsl_vector_get(out, t) - gsl_matrix_get(ds->Y, i, t)));
+        }
+        CHECK(err < 1e-9, "unigrid: the spline interpolates");
+        CHECK_CLOSE(repro_spline_cost(sp), rep.cost, 1e-9 * rep.cost, "unigrid: the spline's cost is the reported cost");
+        gsl_vector_free(out), gsl_vector_free(kn), gsl_matrix_free(J), repro_spline_free(sp), repro_spline_free(fD);
+        /* tolerance logic */
+        st = repro_unigrid_solve(ds, 400, 1e-3, 1e-9, 1, &kn, &J, &sp, &rep);
+        CHECK(st == 1 && rep.reason, "unigrid: one iteration is not enough: status 1 and a reason");
+        if (st >= 0) gsl_vector_free(kn), gsl_matrix_free(J), repro_spline_free(sp);
+        repro_dataset_free(ds);
+    }
+    /* a hand-made group lasso: N = 3, one interior knot (x = 1, at the data) and no grid knot
+     * that matters: y = (0, 1, 0) at x = (0, 1, 2).  Projected onto the complement of [1 x], the
+     * data are y_p = (-1/3, 2/3, -1/3) and the single useful feature phi = (x - 1)_+ = (0, 0, 1)
+     * projects to (1/6, -1/3, 1/6); lasso: v = -(<phi_p, y_p> - N lambda / 2) / ||phi_p||^2 with
+     * <phi_p, y_p> = -1/3, ||phi_p||^2 = 1/6 and N T = 3: for lambda = 0.1, v = -(1/3 - 0.15) * 6
+     * = -1.1; objective = 1/3 ||y_p - phi_p v||^2 + lambda |v|. */
+    repro_dataset *ds = repro_dataset_alloc(3, 1, 1);
+    for (int i = 0; i < 3; i++) gsl_matrix_set(ds->X, i, 0, i), gsl_matrix_set(ds->Y, i, 0, i == 1);
+    gsl_vector *kn = NULL;
+    gsl_matrix *J = NULL;
+    repro_spline *sp = NULL;
+    repro_unigrid_report rep;
+    int st = repro_unigrid_solve(ds, 1, 0.1, 1e-10, 100000, &kn, &J, &sp, &rep);
+    double v = -1.1, res = 0, yp[3] = {-1.0 / 3, 2.0 / 3, -1.0 / 3}, pp[3] = {1.0 / 6, -1.0 / 3, 1.0 / 6};
+    for (int i = 0; i < 3; i++) res += (yp[i] - pp[i] * v) * (yp[i] - pp[i] * v);
+    CHECK(st == 0, "unigrid: hand-made lasso solved");
+    CHECK_CLOSE(rep.cost, res / 3 + 0.1 * 1.1, 1e-9, "unigrid: hand-made lasso objective");
+    CHECK(rep.nknots == 1 && fabs(gsl_matrix_get(J, 0, 0) - v) < 1e-8, "unigrid: hand-made lasso jump -1.1 at x = 1");
+    gsl_vector_free(kn), gsl_matrix_free(J), repro_spline_free(sp);
+    repro_dataset_free(ds);
+}
+
+static void test_colgen(void)
+{
+    /* two squares, one task, lambda small: column generation from no neurons reaches the same
+     * certified optimum as relu2d's lasso form */
+    gsl_vector *y = gsl_vector_alloc(8);
+    gsl_matrix *X = squares(y), *Y = gsl_matrix_alloc(8, 1);
+    gsl_matrix_set_col(Y, 0, y);
+    repro_colgen_report cg;
+    repro_net *net = NULL;
+    int st = repro_colgen_certify(X, Y, NULL, NULL, 1, 1e-5, 1e-7, 500, &net, &cg);
+    CHECK(st == 0 && cg.gap <= 1e-7 * cg.objective, "colgen: certified from scratch");
+    repro_relu2d_report r;
+    repro_net_free(net), net = NULL;
+    st = repro_relu2d_solve(X, y, 1e-5, 1e-4, 4000, &net, NULL, &r);
+    CHECK(st == 0, "colgen: relu2d lasso form solved");
+    CHECK_CLOSE(cg.objective, r.objective, 1e-6 * r.objective, "colgen: same optimum as relu2d (lambda = 1e-5)");
+    printf("# colgen: %zu rounds, %zu neurons, objective %.10g, relu2d %.10g\n", cg.rounds, cg.K, cg.objective, r.objective);
+    repro_net_free(net);
+    gsl_matrix *W0 = gsl_matrix_alloc(1, 2);
+    gsl_vector *b0 = gsl_vector_alloc(1);
+    gsl_matrix_set(W0, 0, 0, 0), gsl_matrix_set(W0, 0, 1, 1), gsl_vector_set(b0, 0, 2); /* linear on the data */
+    CHECK(repro_colgen_certify(X, Y, W0, b0, 1, 1e-5, 1e-7, 1, NULL, &cg) == 1, "colgen: one round from a useless neuron is not enough");
+    CHECK(repro_colgen_certify(X, Y, W0, b0, 1, 1e-5, 1e-7, 50, NULL, &cg) == 0 && cg.added >= 1, "colgen: the oracle adds the missing neuron");
+    gsl_matrix_free(W0), gsl_vector_free(b0);
+    CHECK(repro_colgen_certify(X, Y, NULL, NULL, 1, -1, 1e-7, 10, NULL, &cg) == -1, "colgen: bad lambda refused");
+    gsl_matrix_free(X), gsl_matrix_free(Y), gsl_vector_free(y);
+}
+
+int main(void)
+{
+    repro_err_init();
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 12);
+    test_arrangement(r);
+    test_oracle(r);
+    test_relu2d();
+    test_unigrid(r);
+    test_colgen();
+    gsl_rng_free(r);
+    return check_exit();
+}

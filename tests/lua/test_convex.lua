@@ -1,0 +1,58 @@
+-- repro.convex from Lua: results against independent values (R(f_D) by Theorem 3.1, R* = 4 of the
+-- two squares, f_D itself), nil + reason on a too small budget, clean errors on bad input.
+local T = require "test"
+local C = repro.convex
+local U = repro.univariate
+
+-- Univariate interpolation over a grid: cost R(f_D), and the spline interpolates.
+local ds = repro.dataset{x = {0, 1, 2, 3, 4, 5}, y = {1.0, 0.0, 0.2, 1.5, 1.0, 1.2}}
+local fD = U.connect_the_dots(ds)
+local u = assert(C.univariate(ds, {grid = 400}))
+T.close("univariate: cost = R(f_D) (Theorem 3.1)", u.cost, fD:cost(), 1e-6 * fD:cost())
+T.ok("univariate: gap certified", u.gap <= 1e-6 * u.cost, u.gap)
+local worst = 0
+for i = 1, ds.N do worst = math.max(worst, math.abs(u.spline(ds.x[i])[1] - ds.y[i])) end
+T.ok("univariate: the spline interpolates", worst < 1e-9, worst)
+T.ok("univariate: knots and jumps", #u.knots == #u.jumps and #u.knots >= 1)
+local nil1, why = C.univariate(ds, {grid = 400, lambda = 1e-3, tol = 1e-9, max_iter = 1})
+T.ok("univariate: a budget of one iteration gives nil and a reason", nil1 == nil and why:find("budget"), why)
+T.errors("univariate: d = 2 refused", function() C.univariate(repro.dataset{x = {{0, 0}, {1, 0}, {0, 1}}, y = {1, 2, 3}}) end, "d = 1")
+T.errors("univariate: negative lambda refused", function() C.univariate(ds, {lambda = -1}) end, "lambda")
+T.errors("univariate: unknown option refused", function() C.univariate(ds, {grids = 3}) end, "grids")
+
+-- Two squares: R* = 4, the range map at two points.
+local X, y = {}, {}
+for _, sq in ipairs{{1, 0}, {0.5, 1}} do
+  for _, s in ipairs{{1, 1}, {-1, 1}, {-1, -1}, {1, -1}} do
+    X[#X + 1] = {s[1] * sq[1], s[2] * sq[1]}
+    y[#y + 1] = sq[2]
+  end
+end
+local sq = repro.dataset{x = X, y = y}
+local r = assert(C.relu2d(sq))
+T.close("relu2d: two squares R* = 4", r.cost, 4, 4e-3)
+T.ok("relu2d: certified gap", r.gap <= 1e-6 * r.cost, r.gap)
+T.ok("relu2d: 46 patterns (brute force in tests/c)", r.patterns == 46, r.patterns)
+local fit = 0
+for i, row in ipairs(r.net:eval(X)) do fit = math.max(fit, math.abs(row[1] - y[i])) end
+T.ok("relu2d: the network interpolates", fit < 1e-6, fit)
+local lo, hi = C.range(r, {0.75, 0.75})
+T.ok("range: f(0.75, 0.75) forced to 0.5", math.abs(lo - 0.5) < 1e-4 and math.abs(hi - 0.5) < 1e-4, lo .. " " .. hi)
+lo, hi = C.range(r, {0.6, 0.9})
+T.ok("range: f(0.6, 0.9) in about [0.2, 0.8]", math.abs(lo - 0.2) < 1e-3 and math.abs(hi - 0.8) < 1e-3, lo .. " " .. hi)
+local n2, why2 = C.relu2d(sq, {max_iter = 3})
+T.ok("relu2d: a too small budget gives nil and a reason", n2 == nil and why2:find("budget"), why2)
+T.errors("relu2d: T = 2 refused", function() C.relu2d(repro.dataset{x = X, y = (function() local t = {} for i = 1, 8 do t[i] = {0, 1} end return t end)()}) end, "T = 1")
+T.errors("relu2d: d = 1 refused", function() C.relu2d(ds) end, "d = 2")
+X[2] = {1, 1}
+T.errors("relu2d: duplicate points refused", function() C.relu2d(repro.dataset{x = X, y = y}) end, "same point")
+T.errors("dataset: NaN refused", function() repro.dataset{x = {{0, 0/0}, {1, 0}, {0, 1}}, y = {1, 2, 3}} end, "")
+
+-- certify: a network of the optimal function is certified; gap against the trained objective.
+X[2] = {-1, 1}
+local net = repro.net{d = 2, T = 1, K = 4, skip = true, seed = 3}
+local c = assert(C.certify(net, repro.dataset{x = X, y = y}, {lambda = 1e-4, objective = "group"}))
+T.ok("certify: certified gap", c.gap <= 1e-6 * c.objective, c.gap)
+T.ok("certify: the optimum is below the untrained network's objective", c.dual <= c.trained)
+T.errors("certify: d = 1 refused", function() C.certify(repro.net{d = 1, T = 1, K = 2}, ds) end, "d = 2")
+T.done()
