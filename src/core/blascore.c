@@ -44,3 +44,23 @@ void repro_flush_subnormals(void)
     _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
 #endif
 }
+
+unsigned repro_fpu_exact(void)
+{
+#if defined(__SSE2__)
+    unsigned old = _mm_getcsr();
+    _mm_setcsr(old & ~(unsigned)(_MM_FLUSH_ZERO_MASK | _MM_DENORMALS_ZERO_MASK));
+    return old;
+#else
+    return 0;
+#endif
+}
+
+void repro_fpu_restore(unsigned state)
+{
+#if defined(__SSE2__)
+    _mm_setcsr(state);
+#else
+    (void)state;
+#endif
+}

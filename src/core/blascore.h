@@ -17,9 +17,15 @@ void repro_blas_core_fix(char **argv);
  * Weight decay drives the weights of unused neurons towards zero through the subnormal range,
  * where every operation is ~100x slower: without this a long training run slowed down 4x
  * (measured: 159 us/step over the first 2000 steps, 700 us/step averaged over 20000).  Values
- * below 2.2e-308 become 0; nothing we compute is meaningful at that scale.  Called by main(), so
- * it applies to scripts, not to the C unit tests. */
+ * below 2.2e-308 become 0; nothing we compute is meaningful at that scale.  Called by main(); the
+ * C unit tests set it too (tests/c/check.h), so they run in the binary's mode.  Data are read and
+ * validated with the mode off (repro_fpu_exact), where 0 and 4.9e-324 are different numbers. */
 void repro_flush_subnormals(void);
+
+/* Turn flush-to-zero and denormals-are-zero off until repro_fpu_restore(STATE), STATE being the
+ * value returned: for reading and validating data (the CSV loader, repro.dataset). */
+unsigned repro_fpu_exact(void);
+void repro_fpu_restore(unsigned state);
 
 /* The kernel family OpenBLAS is using ("SkylakeX", "Prescott", ...). */
 const char *repro_blas_core(void);

@@ -211,3 +211,20 @@ const char *repro_relpath(const char *path, char *buf, size_t n)
     snprintf(buf, n, "%s", path);
     return buf;
 }
+
+int repro_path_within(const char *path, const char *const *roots, size_t n)
+{
+    char *real = realpath(path, NULL);
+    if (!real) return 0;
+    int inside = 0;
+    for (size_t i = 0; i < n && !inside; i++) {
+        char *root = roots[i] ? realpath(roots[i], NULL) : NULL;
+        if (!root) continue;
+        size_t k = strlen(root);
+        inside = strncmp(real, root, k) == 0 && (real[k] == '/' || (real[k] == '\0') ||
+                                                 (k == 1 && root[0] == '/'));
+        free(root);
+    }
+    free(real);
+    return inside;
+}

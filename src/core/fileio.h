@@ -40,4 +40,8 @@ char *repro_read_file(const char *path, size_t *len);
  * stay valid in another checkout of the project), else unchanged.  Written into BUF. */
 const char *repro_relpath(const char *path, char *buf, size_t n);
 
+/* 1 when PATH (an existing file; symbolic links resolved) lies inside one of the folders
+ * ROOTS[0..n-1] (NULL entries and missing folders are skipped), else 0. */
+int repro_path_within(const char *path, const char *const *roots, size_t n);
+
 #endif

@@ -1,5 +1,6 @@
 #include "engine/dataset.h"
 
+#include "core/blascore.h"
 #include "core/err.h"
 #include "core/fileio.h"
 
@@ -69,8 +70,8 @@ static void rowname(char *buf, size_t n, size_t i, size_t line_offset)
         snprintf(buf, n, "row %zu", i + 1);
 }
 
-int repro_dataset_validate(repro_dataset *ds, size_t line_offset, const char *const *xnames,
-                           const char *const *ynames)
+static int validate(repro_dataset *ds, size_t line_offset, const char *const *xnames,
+                    const char *const *ynames)
 {
     char rn[64], cn[256];
     if (ds->N < 2)
@@ -131,6 +132,15 @@ int repro_dataset_validate(repro_dataset *ds, size_t line_offset, const char *co
     return rc;
 }
 
+int repro_dataset_validate(repro_dataset *ds, size_t line_offset, const char *const *xnames,
+                           const char *const *ynames)
+{
+    unsigned fpu = repro_fpu_exact(); /* 0 and 4.9e-324 are different x, whatever the mode */
+    int rc = validate(ds, line_offset, xnames, ynames);
+    repro_fpu_restore(fpu);
+    return rc;
+}
+
 /* ---- CSV ---------------------------------------------------------------------------------- */
 
 /* Split LINE (modified in place) at commas; trims blanks.  Returns the field count or -1 when
@@ -161,14 +171,54 @@ static int find_name(const char *const *list, size_t n, const char *name)
     return -1;
 }
 
+/* The column options name each column once, and no column is both an input and a label (such a
+ * request used to load zeros silently).  0 or -1 with repro_err set. */
+static int check_colnames(const char *path, const char *const *xcols, size_t nx,
+                          const char *const *ycols, size_t ny)
+{
+    for (size_t k = 0; k < nx; k++) {
+        if (find_name(xcols, k, xcols[k]) >= 0)
+            return repro_err("%s: option x names column '%s' twice", path, xcols[k]);
+        if (ycols && find_name(ycols, ny, xcols[k]) >= 0)
+            return repro_err("%s: column '%s' is named as both an input (x) and a label (y)",
+                             path, xcols[k]);
+    }
+    for (size_t k = 0; k < ny; k++)
+        if (find_name(ycols, k, ycols[k]) >= 0)
+            return repro_err("%s: option y names column '%s' twice", path, ycols[k]);
+    return 0;
+}
+
 enum { MAXCOLS = 4096 };
+
+static repro_dataset *load_csv(const char *path, const char *const *xcols, size_t nx,
+                               const char *const *ycols, size_t ny);
 
 repro_dataset *repro_dataset_load_csv(const char *path, const char *const *xcols, size_t nx,
                                       const char *const *ycols, size_t ny)
 {
+    if ((xcols || ycols) && check_colnames(path, xcols, xcols ? nx : 0, ycols, ycols ? ny : 0))
+        return NULL;
+    unsigned fpu = repro_fpu_exact(); /* numbers are read exactly (see core/blascore.h) */
+    repro_dataset *ds = load_csv(path, xcols, nx, ycols, ny);
+    repro_fpu_restore(fpu);
+    return ds;
+}
+
+static repro_dataset *load_csv(const char *path, const char *const *xcols, size_t nx,
+                               const char *const *ycols, size_t ny)
+{
     size_t len;
     char *text = repro_read_file(path, &len);
     if (!text) return NULL;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        size_t line = 1;
+        for (const char *c = text; c < nul; c++) line += *c == '\n';
+        repro_err("%s: line %zu holds a NUL byte: not a text CSV file", path, line);
+        free(text);
+        return NULL;
+    }
     repro_dataset *ds = NULL;
     char **fields = malloc(MAXCOLS * sizeof *fields);
     int *role = malloc(MAXCOLS * sizeof *role); /* -1 ignored, else index into x then y */
@@ -248,6 +298,15 @@ repro_dataset *repro_dataset_load_csv(const char *path, const char *const *xcols
         size_t xi = 0, yi = 0;
         for (int j = 0; j < ncol; j++) {
             role[j] = -1;
+            if ((xcols && find_name(xcols, nx, names[j]) >= 0) ||
+                (ycols && find_name(ycols, ny, names[j]) >= 0)) {
+                for (int c = 0; c < j; c++)
+                    if (strcmp(names[c], names[j]) == 0) {
+                        repro_err("%s: line %zu: the header names column '%s' twice", path,
+                                  lineno[0], names[j]);
+                        goto done_lines;
+                    }
+            }
             int k;
             if (xcols ? (k = find_name(xcols, nx, names[j])) >= 0
                       : (names[j][0] == 'x' ? (k = (int)xi++, 1) : (k = -1, 0)))
@@ -302,6 +361,11 @@ repro_dataset *repro_dataset_load_csv(const char *path, const char *const *xcols
             const char *cn = role[j] >= MAXCOLS ? yn[role[j] - MAXCOLS] : xn[role[j]];
             if (*f == '\0' || *end != '\0') {
                 repro_err("%s: line %zu, column %s: '%s' is not a number", path, lineno[r], cn, f);
+                goto bad;
+            }
+            if (errno == ERANGE && v == 0) {
+                repro_err("%s: line %zu, column %s: '%s' is too small for a double (it would be "
+                          "read as 0)", path, lineno[r], cn, f);
                 goto bad;
             }
             if (!isfinite(v)) {

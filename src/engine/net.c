@@ -15,6 +15,7 @@
 
 #include "core/err.h"
 #include "core/fileio.h"
+#include "core/memcheck.h"
 
 /* ---- layout --------------------------------------------------------------------------------- */
 
@@ -65,6 +66,12 @@ repro_net *repro_net_zeros(size_t d, size_t T, size_t K, int skip)
         repro_err("net: d, T and K must be <= 1e8 (got d = %zu, T = %zu, K = %zu)", d, T, K);
         return NULL;
     }
+    /* The parameters, their gradient and an optimizer's two moment vectors (Adam). */
+    char what[160];
+    snprintf(what, sizeof what, "a network with d = %zu, T = %zu, K = %zu (%zu parameters, with "
+             "gradient and optimizer state)", d, T, K, repro_net_nparams(d, T, K, skip ? 1 : 0));
+    if (repro_mem_check(4.0 * 8.0 * (double)repro_net_nparams(d, T, K, skip ? 1 : 0), what) != 0)
+        return NULL;
     repro_net *net = calloc(1, sizeof *net);
     if (!net) goto oom;
     net->d = d;
@@ -238,6 +245,11 @@ repro_net_work *repro_net_work_alloc(const repro_net *net, size_t N)
         repro_err("net.work: N must be >= 1, got 0");
         return NULL;
     }
+    char what[128];
+    snprintf(what, sizeof what, "the work space of a network with K = %zu, T = %zu for N = %zu rows",
+             net->K, net->T, N);
+    if (repro_mem_check(8.0 * (double)N * (2.0 * (double)net->K + (double)net->T + 1), what) != 0)
+        return NULL;
     repro_net_work *w = calloc(1, sizeof *w);
     if (!w) goto oom;
     w->N = N;

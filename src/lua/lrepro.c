@@ -5,11 +5,13 @@
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/hash.h"
+#include "core/memcheck.h"
 #include "core/paths.h"
 #include "core/progress.h"
 #include "build/results.h"
 
 #include <gsl/gsl_randist.h>
+#include <errno.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
@@ -23,11 +25,18 @@ static void free_matrix(void *m) { gsl_matrix_free(m); }
 static const lrepro_type vector_type = {"repro.Vector", "vector", free_vector};
 static const lrepro_type matrix_type = {"repro.Matrix", "matrix", free_matrix};
 
+/* Refuse N doubles the machine cannot hold (before allocating, see core/memcheck.h). */
+static void checkmem(lua_State *L, double n)
+{
+    if (repro_mem_check(8.0 * n, "this list of numbers") != 0) luaL_error(L, "%s", repro_errmsg());
+}
+
 gsl_vector *lrepro_newvector(lua_State *L, size_t n)
 {
     lrepro_box *b = lrepro_newbox(L, &vector_type, 0, 0); /* box */
+    checkmem(L, (double)n);
     gsl_vector *v = gsl_vector_calloc(n ? n : 1);
-    if (!v) luaL_error(L, "out of memory for a vector of %zu numbers", n);
+    if (!v) luaL_error(L, "out of memory for a vector of %I numbers", (lua_Integer)n);
     if (n == 0) v->size = 0;
     b->res = v;
     return v;
@@ -36,11 +45,32 @@ gsl_vector *lrepro_newvector(lua_State *L, size_t n)
 gsl_matrix *lrepro_newmatrix(lua_State *L, size_t rows, size_t cols)
 {
     lrepro_box *b = lrepro_newbox(L, &matrix_type, 0, 0); /* box */
-    if (rows == 0 || cols == 0) luaL_error(L, "matrix of %zu x %zu: empty", rows, cols);
+    if (rows == 0 || cols == 0)
+        luaL_error(L, "matrix of %I x %I: empty", (lua_Integer)rows, (lua_Integer)cols);
+    checkmem(L, (double)rows * (double)cols);
     gsl_matrix *m = gsl_matrix_calloc(rows, cols);
-    if (!m) luaL_error(L, "out of memory for a %zu x %zu matrix", rows, cols);
+    if (!m) luaL_error(L, "out of memory for a %I x %I matrix", (lua_Integer)rows, (lua_Integer)cols);
     b->res = m;
     return m;
+}
+
+lua_Integer lrepro_len(lua_State *L, int idx, const char *what)
+{
+    lua_Integer n = luaL_len(L, idx);
+    if (n < 0 || n > LREPRO_MAXLEN)
+        luaL_error(L, "%s: length %I is out of range 0..%I", what, n, (lua_Integer)LREPRO_MAXLEN);
+    return n;
+}
+
+lua_Integer lrepro_optcount(lua_State *L, int idx, const char *fn, const char *key,
+                            lua_Integer def, lua_Integer lo, lua_Integer hi)
+{
+    lua_Integer v = lrepro_optinteger(L, idx, key, def);
+    if (v < lo && hi == LUA_MAXINTEGER)
+        luaL_error(L, "%s: %s must be an integer >= %I, got %I", fn, key, lo, v);
+    if (v < lo || v > hi)
+        luaL_error(L, "%s: %s must be an integer in %I..%I, got %I", fn, key, lo, hi, v);
+    return v;
 }
 
 static double checkelem(lua_State *L, int t, lua_Integer i, const char *what)
@@ -49,8 +79,7 @@ static double checkelem(lua_State *L, int t, lua_Integer i, const char *what)
     int isnum;
     double v = lua_tonumberx(L, -1, &isnum);
     if (!isnum)
-        luaL_error(L, "%s: entry %d must be a number, got %s", what, (int)i,
-                   luaL_typename(L, -1));
+        luaL_error(L, "%s: entry %I must be a number, got %s", what, i, luaL_typename(L, -1));
     lua_pop(L, 1);
     return v;
 }
@@ -60,7 +89,7 @@ gsl_vector *lrepro_checkvector(lua_State *L, int idx, const char *what)
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE)
         luaL_error(L, "%s: expected a list of numbers, got %s", what, luaL_typename(L, idx));
-    lua_Integer n = luaL_len(L, idx);
+    lua_Integer n = lrepro_len(L, idx, what);
     gsl_vector *v = lrepro_newvector(L, (size_t)n); /* ... box */
     for (lua_Integer i = 1; i <= n; i++) gsl_vector_set(v, (size_t)i - 1, checkelem(L, idx, i, what));
     return v;
@@ -71,7 +100,7 @@ gsl_matrix *lrepro_checkmatrix(lua_State *L, int idx, const char *what, int allo
     idx = lua_absindex(L, idx);
     if (lua_type(L, idx) != LUA_TTABLE)
         luaL_error(L, "%s: expected a list of rows, got %s", what, luaL_typename(L, idx));
-    lua_Integer n = luaL_len(L, idx);
+    lua_Integer n = lrepro_len(L, idx, what);
     if (n == 0) luaL_error(L, "%s: expected a non-empty list of rows", what);
     lua_geti(L, idx, 1); /* ... row1 */
     int column = lua_type(L, -1) == LUA_TNUMBER;
@@ -79,7 +108,7 @@ gsl_matrix *lrepro_checkmatrix(lua_State *L, int idx, const char *what, int allo
     if (column) {
         if (!allow_column) luaL_error(L, "%s: expected a list of rows (lists of numbers)", what);
     } else if (lua_type(L, -1) == LUA_TTABLE) {
-        cols = luaL_len(L, -1);
+        cols = lrepro_len(L, -1, what);
     } else {
         luaL_error(L, "%s: row 1 must be a list of numbers, got %s", what, luaL_typename(L, -1));
     }
@@ -92,24 +121,24 @@ gsl_matrix *lrepro_checkmatrix(lua_State *L, int idx, const char *what, int allo
             int isnum;
             double v = lua_tonumberx(L, -1, &isnum);
             if (!isnum)
-                luaL_error(L, "%s: row %d must be a number like row 1, got %s", what, (int)i,
+                luaL_error(L, "%s: row %I must be a number like row 1, got %s", what, i,
                            luaL_typename(L, -1));
             gsl_matrix_set(m, (size_t)i - 1, 0, v);
         } else {
             if (lua_type(L, -1) != LUA_TTABLE)
-                luaL_error(L, "%s: row %d must be a list of numbers, got %s", what, (int)i,
+                luaL_error(L, "%s: row %I must be a list of numbers, got %s", what, i,
                            luaL_typename(L, -1));
-            lua_Integer k = luaL_len(L, -1);
+            lua_Integer k = lrepro_len(L, -1, what);
             if (k != cols)
-                luaL_error(L, "%s: row %d has %d entries, row 1 has %d (ragged rows)", what,
-                           (int)i, (int)k, (int)cols);
+                luaL_error(L, "%s: row %I has %I entries, row 1 has %I (ragged rows)", what, i, k,
+                           cols);
             for (lua_Integer j = 1; j <= k; j++) {
                 lua_geti(L, -1, j); /* ... box row elem */
                 int isnum;
                 double v = lua_tonumberx(L, -1, &isnum);
                 if (!isnum)
-                    luaL_error(L, "%s: row %d, column %d must be a number, got %s", what, (int)i,
-                               (int)j, luaL_typename(L, -1));
+                    luaL_error(L, "%s: row %I, column %I must be a number, got %s", what, i, j,
+                               luaL_typename(L, -1));
                 gsl_matrix_set(m, (size_t)i - 1, (size_t)j - 1, v);
                 lua_pop(L, 1); /* ... box row */
             }
@@ -295,9 +324,11 @@ static int l_random(lua_State *L)
         return luaL_error(L, "wrong number of arguments");
     }
     luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
-    unsigned long span = (unsigned long)(hi - lo) + 1UL;
+    /* hi - lo in unsigned arithmetic: math.random(math.mininteger, math.maxinteger) must not
+     * overflow (the full range wraps to a span of 0, "too large" like every span > 2^32 - 1). */
+    lua_Unsigned span = (lua_Unsigned)hi - (lua_Unsigned)lo + 1u;
     luaL_argcheck(L, span > 0 && span <= gsl_rng_max(r) - gsl_rng_min(r), 1, "interval too large");
-    lua_pushinteger(L, lo + (lua_Integer)gsl_rng_uniform_int(r, span));
+    lua_pushinteger(L, (lua_Integer)((lua_Unsigned)lo + gsl_rng_uniform_int(r, (unsigned long)span)));
     return 1;
 }
 
@@ -338,12 +369,23 @@ void lrepro_note_output(const char *file)
 
 /* repro.input(path): declare a file the script reads by itself (io.open): it joins the stage's
  * cache key, so editing it re-runs the stage.  The file must exist. */
+/* Declared files stay inside the project (the current folder), the stage folder or the figures
+ * folder: repro diff copies outputs between worktrees, so '../x' would escape its worktree. */
+static void checkinside(lua_State *L, const char *fn, const char *file)
+{
+    const char *roots[3] = {".", lrepro_ctx()->outdir, lrepro_ctx()->figdir};
+    if (!repro_path_within(file, roots, 3))
+        luaL_error(L, "%s: '%s' lies outside the project, the stage folder and the figures folder",
+                   fn, file);
+}
+
 static int l_input(lua_State *L)
 {
     const char *file = luaL_checkstring(L, 1);
     FILE *f = fopen(file, "rb");
     if (!f) return luaL_error(L, "repro.input: cannot read '%s'", file);
     fclose(f);
+    checkinside(L, "repro.input", file);
     lrepro_note_input(file);
     return 0;
 }
@@ -356,6 +398,7 @@ static int l_output(lua_State *L)
     FILE *f = fopen(file, "rb");
     if (!f) return luaL_error(L, "repro.output: '%s' does not exist (write it first)", file);
     fclose(f);
+    checkinside(L, "repro.output", file);
     lrepro_note_output(file);
     return 0;
 }
@@ -373,16 +416,6 @@ static int l_progress(lua_State *L)
     return 0;
 }
 
-/* A printf format with exactly one conversion, of a floating kind (the value is a double). */
-static int lrepro_valid_fmt(const char *fmt)
-{
-    const char *p = strchr(fmt, '%');
-    if (!p || strchr(p + 1, '%')) return 0;
-    p++;
-    while (*p && strchr("+- #0123456789.", *p)) p++;
-    return *p && strchr("eEfgG", *p) && !strchr(p + 1, '%');
-}
-
 /* repro.value(name, number_or_text [, {fmt = "%.3g"}]) */
 static int l_value(lua_State *L)
 {
@@ -396,7 +429,7 @@ static int l_value(lua_State *L)
     if (lua_type(L, 2) == LUA_TSTRING) {
         rc = repro_results_text(name, lua_tostring(L, 2), where);
     } else if (lua_type(L, 2) == LUA_TNUMBER) {
-        if (fmt && !lrepro_valid_fmt(fmt))
+        if (fmt && !repro_results_fmt_valid(fmt))
             return luaL_error(L, "repro.value: fmt '%s' must hold one %%e, %%f or %%g", fmt);
         rc = repro_results_value(name, lua_tonumber(L, 2), fmt, where);
     } else {
@@ -430,7 +463,7 @@ static int l_check(lua_State *L)
     lrepro_where(L, where, sizeof where);
     int pass;
     const char *fmt = lrepro_optstring(L, 3, "fmt", NULL);
-    if (fmt && !lrepro_valid_fmt(fmt))
+    if (fmt && !repro_results_fmt_valid(fmt))
         return luaL_error(L, "repro.check: fmt '%s' must hold one %%e, %%f or %%g", fmt);
     if (repro_results_check(name, v, has_le ? &le : NULL, has_ge ? &ge : NULL, fmt, where, &pass))
         return luaL_error(L, "repro.check: %s", repro_errmsg());
@@ -525,15 +558,23 @@ static int l_params(lua_State *L)
             case LUA_TNUMBER:
                 if (lua_isinteger(L, -2)) {
                     char *end;
+                    errno = 0;
                     long long iv = strtoll(s, &end, 10);
                     if (*s == '\0' || *end != '\0')
                         return luaL_error(L, "parameter '%s' must be an integer, got '%s'", name, s);
+                    if (errno == ERANGE)
+                        return luaL_error(L, "parameter '%s': %s is out of the integer range", name,
+                                          s);
                     lua_pushinteger(L, (lua_Integer)iv);
                 } else {
                     char *end;
+                    errno = 0;
                     double dv = strtod(s, &end);
                     if (*s == '\0' || *end != '\0' || !isfinite(dv))
                         return luaL_error(L, "parameter '%s' must be a number, got '%s'", name, s);
+                    if (errno == ERANGE && dv == 0)
+                        return luaL_error(L, "parameter '%s': %s is too small for a double (it "
+                                             "would be read as 0)", name, s);
                     lua_pushnumber(L, dv);
                 }
                 break;

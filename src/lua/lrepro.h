@@ -45,6 +45,14 @@ void lrepro_pushmatrix(lua_State *L, const gsl_matrix *m);
 void lrepro_pushrow(lua_State *L, const gsl_vector *row);
 
 /* ---- arguments -------------------------------------------------------------------------- */
+/* The length of the table at IDX (its __len if any), checked to lie in 0..LREPRO_MAXLEN: a
+ * hostile __len (huge or negative) never reaches an allocation.  WHAT names the argument. */
+#define LREPRO_MAXLEN ((lua_Integer)1 << 31)
+lua_Integer lrepro_len(lua_State *L, int idx, const char *what);
+/* Optional integer field KEY of the option table at IDX, checked to lie in LO..HI (no silent
+ * wrap-around: rows = 2^32 + 1 is an error, not 1).  FN names the call. */
+lua_Integer lrepro_optcount(lua_State *L, int idx, const char *fn, const char *key,
+                            lua_Integer def, lua_Integer lo, lua_Integer hi);
 /* Raise an error carrying the engine's last message (repro_errmsg). */
 int lrepro_engine_error(lua_State *L);
 /* Check that the table at IDX has only keys from KEYS (NULL-terminated); FN names the call. */

@@ -131,7 +131,7 @@ static const char **colnames(lua_State *L, int idx, const char *key, size_t *n)
     }
     if (lua_type(L, -1) != LUA_TTABLE)
         luaL_error(L, "repro.dataset.load: option '%s' must be a list of column names", key);
-    size_t len = (size_t)luaL_len(L, -1);
+    size_t len = (size_t)lrepro_len(L, -1, key);
     if (len == 0) luaL_error(L, "repro.dataset.load: option '%s' is empty", key);
     const char **v = lua_newuserdatauv(L, len * sizeof *v, 1); /* ... list ud */
     lua_pushvalue(L, -2);

@@ -24,8 +24,8 @@ static int l_solve(lua_State *L)
                 return luaL_error(L, "linalg.solve: A[%d][%d] must be finite", (int)i + 1, (int)j + 1);
     gsl_matrix *LU = lrepro_newmatrix(L, n, n);
     gsl_matrix_memcpy(LU, A);
-    gsl_permutation *p = gsl_permutation_alloc(n);
-    if (!p) return luaL_error(L, "linalg.solve: out of memory");
+    /* The permutation lives in Lua memory: nothing leaks when a later step raises. */
+    gsl_permutation perm = {n, lua_newuserdatauv(L, n * sizeof(size_t), 0)}, *p = &perm;
     int sign = 0;
     int st = gsl_linalg_LU_decomp(LU, p, &sign);
     /* singular, or so ill-conditioned that the solution would be noise */
@@ -35,7 +35,6 @@ static int l_solve(lua_State *L)
         umin = fmin(umin, fabs(gsl_matrix_get(LU, i, i)));
     }
     if (st != GSL_SUCCESS || !(umin > 1e-14 * amax)) {
-        gsl_permutation_free(p);
         char msg[160];
         snprintf(msg, sizeof msg, "linalg.solve: A is singular to working precision (smallest "
                  "pivot %.3g against largest entry %.3g)", umin, amax);
@@ -46,7 +45,6 @@ static int l_solve(lua_State *L)
         gsl_vector_view b = gsl_matrix_column(B, k), x = gsl_matrix_column(X, k);
         gsl_linalg_LU_solve(LU, p, &b.vector, &x.vector);
     }
-    gsl_permutation_free(p);
     lrepro_pushmatrix(L, X); /* one column: plain numbers */
     return 1;
 }

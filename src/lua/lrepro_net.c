@@ -79,9 +79,7 @@ static double optfinite(lua_State *L, int idx, const char *fn, const char *key, 
 static size_t optcount(lua_State *L, int idx, const char *fn, const char *key, size_t def,
                        lua_Integer lo)
 {
-    lua_Integer v = lrepro_optinteger(L, idx, key, (lua_Integer)def);
-    if (v < lo) luaL_error(L, "%s: %s must be an integer >= %d, got %d", fn, key, (int)lo, (int)v);
-    return (size_t)v;
+    return (size_t)lrepro_optcount(L, idx, fn, key, (lua_Integer)def, lo, LUA_MAXINTEGER);
 }
 
 static double optlambda(lua_State *L, int idx, const char *fn)

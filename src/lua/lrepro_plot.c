@@ -86,16 +86,20 @@ static int l_figure(lua_State *L)
     if (!name) luaL_error(L, "repro.figure: name: expected a string");
     figbox *b = (figbox *)lrepro_newbox(L, &fig_type, sizeof(figbox), 0);
     snprintf(b->name, sizeof b->name, "%s", name);
-    b->box.res = repro_fig_new(name, lrepro_optnumber(L, 1, "width", 6.4), lrepro_optnumber(L, 1, "height", 2.4),
-                         (int)lrepro_optinteger(L, 1, "rows", 1), (int)lrepro_optinteger(L, 1, "cols", 1));
+    int rows = (int)lrepro_optcount(L, 1, "repro.figure", "rows", 1, 1, 64);
+    int cols = (int)lrepro_optcount(L, 1, "repro.figure", "cols", 1, 1, 64);
+    b->box.res = repro_fig_new(name, lrepro_optnumber(L, 1, "width", 6.4),
+                               lrepro_optnumber(L, 1, "height", 2.4), rows, cols);
     if (!b->box.res) return luaL_error(L, "repro.figure: %s", repro_errmsg());
-    repro_fig_set(b->box.res, lrepro_optstring(L, 1, "title", NULL), lrepro_ctx()->script);
+    if (repro_fig_set(b->box.res, lrepro_optstring(L, 1, "title", NULL), lrepro_ctx()->script) != 0)
+        return luaL_error(L, "repro.figure: %s", repro_errmsg());
     lua_getfield(L, 1, "seed");
     if (!lua_isnil(L, -1)) {
         if (!lua_isinteger(L, -1)) luaL_error(L, "repro.figure: seed: expected an integer");
         b->has_seed = 1;
         b->seed = lua_tointeger(L, -1);
-        repro_fig_add_seed(b->box.res, (long long)b->seed);
+        if (repro_fig_add_seed(b->box.res, (long long)b->seed) != 0)
+            return luaL_error(L, "repro.figure: %s", repro_errmsg());
     }
     lua_pop(L, 1);
     return 1;
@@ -107,12 +111,17 @@ static int fig_panel(lua_State *L)
                                        "yticks", "axes", "grid", NULL};
     lua_settop(L, 4);
     figbox *b = checkfig(L);
-    int r = (int)luaL_checkinteger(L, 2), c = (int)luaL_checkinteger(L, 3);
+    lua_Integer ri = luaL_checkinteger(L, 2), ci = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, ri >= 1 && ri <= 64, 2, "row out of range");
+    luaL_argcheck(L, ci >= 1 && ci <= 64, 3, "column out of range");
+    int r = (int)ri, c = (int)ci;
     lrepro_checkoptions(L, 4, "panel", keys);
     repro_panel *p = repro_fig_panel(b->box.res, r, c);
     if (!p) return luaL_error(L, "%s", repro_errmsg());
-    repro_panel_set_labels(p, lrepro_optstring(L, 4, "title", NULL), lrepro_optstring(L, 4, "xlabel", NULL),
-                           lrepro_optstring(L, 4, "ylabel", NULL));
+    if (repro_panel_set_labels(p, lrepro_optstring(L, 4, "title", NULL),
+                               lrepro_optstring(L, 4, "xlabel", NULL),
+                               lrepro_optstring(L, 4, "ylabel", NULL)) != 0)
+        return luaL_error(L, "panel: %s", repro_errmsg());
     double v[2];
     if (optpair(L, 4, "panel", "xlim", v, 2)) {
         if (!(v[1] != v[0])) luaL_error(L, "panel: xlim: expected two different numbers");
@@ -127,7 +136,8 @@ static int fig_panel(lua_State *L)
         if (lua_isnoneornil(L, 4)) break;
         if (lua_getfield(L, 4, tk[a]) != LUA_TNIL) {
             gsl_vector *t = lrepro_checkvector(L, -1, tk[a]);
-            repro_panel_set_ticks(p, a, t->data, t->size);
+            if (repro_panel_set_ticks(p, a, t->data, t->size) != 0)
+                return luaL_error(L, "panel: %s: %s", tk[a], repro_errmsg());
             lua_pop(L, 1);
         }
         lua_pop(L, 1);
@@ -146,8 +156,8 @@ static size_t xy(lua_State *L, const char *fn, const double **x, const double **
 {
     gsl_vector *vx = lrepro_checkvector(L, 2, "xs"), *vy = lrepro_checkvector(L, 3, "ys");
     if (vx->size != vy->size)
-        luaL_error(L, "%s: xs, ys: expected lists of the same length, got %d and %d", fn,
-                   (int)vx->size, (int)vy->size);
+        luaL_error(L, "%s: xs, ys: expected lists of the same length, got %I and %I", fn,
+                   (lua_Integer)vx->size, (lua_Integer)vy->size);
     *x = vx->data;
     *y = vy->data;
     return vx->size;
@@ -383,6 +393,11 @@ static int fig_save(lua_State *L)
     const char *dir = ctx->figdir ? ctx->figdir : REPRO_FIGURES_DIR;
     json_t *j = repro_fig_json(b->box.res);
     const char *name = json_string_value(json_object_get(j, "figure"));
+    if (!name) {
+        json_decref(j);
+        return luaL_error(L, "save: figure \"%s\": %s", b->name,
+                          j ? "no name in its description" : "out of memory");
+    }
     char path[3][4096];
     snprintf(path[0], sizeof path[0], "%s/%s.pdf", dir, name);
     snprintf(path[1], sizeof path[1], "%s/%s.png", dir, name);

@@ -4,9 +4,14 @@
 #ifndef REPRO_CHECK_H
 #define REPRO_CHECK_H
 
+#include "core/blascore.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+
+/* The tests run in the floating-point mode of build/repro (flush-to-zero, denormals-are-zero). */
+__attribute__((constructor)) static void check_fpu_mode(void) { repro_flush_subnormals(); }
 
 static int check_failed_count;
 

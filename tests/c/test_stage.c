@@ -117,6 +117,15 @@ static void test_run(void)
     free(t);
     CHECK(repro_stage(&o, 0) == 0, "a second stage call is cached");
 
+    const char *huge[1] = {"n=100000000000000000000"};
+    o.overrides = huge;
+    CHECK(repro_run_script(&o) == 1, "an integer override beyond the integer range is refused");
+    put("tiny.lua", "local P = repro.params{eps = 0.5}\nrepro.value('e', P.eps)\n");
+    const char *tiny[1] = {"eps=1e-400"};
+    repro_run_opts ti = {.script = "tiny.lua", .outdir = "sttiny", .figdir = "fig",
+                         .overrides = tiny, .noverrides = 1};
+    CHECK(repro_run_script(&ti) == 1, "a number override that would read as 0 is refused");
+
     put("bad.lua", "repro.value('x', 1)\nerror('boom')\n");
     repro_run_opts b = {.script = "bad.lua", .outdir = "stbad", .figdir = "fig"};
     CHECK(repro_run_script(&b) == 1, "a failing script returns 1");
