@@ -3,6 +3,7 @@
 #include "core/err.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,13 +92,55 @@ void repro_fileio_cleanup_on_signal(void)
 
 char *repro_tmpname(const char *path)
 {
-    size_t n = strlen(path) + 32;
+    static unsigned long serial;
+    size_t n = strlen(path) + 48;
     char *t = malloc(n);
     if (t) {
-        snprintf(t, n, "%s.tmp.%ld", path, (long)getpid());
+        snprintf(t, n, "%s.tmp.%ld.%lu", path, (long)getpid(), serial++);
         track(t);
     }
     return t;
+}
+
+FILE *repro_tmpopen(const char *path, char **tmp)
+{
+    *tmp = NULL;
+    if (repro_mkparents(path) != 0) return NULL;
+    char *t = repro_tmpname(path);
+    if (!t) {
+        repro_err("out of memory");
+        return NULL;
+    }
+    /* Created here and now, never an existing file or a symbolic link planted under the name. */
+    int fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        repro_err("cannot create '%s': %s", t, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            repro_discard(t);
+        } else {
+            untrack(t);
+        }
+        free(t);
+        return NULL;
+    }
+    *tmp = t;
+    return f;
+}
+
+int repro_tmpclose(FILE *f, const char *tmp)
+{
+    int ok = fflush(f) == 0;
+    ok = (fsync(fileno(f)) == 0) && ok; /* on disk before the rename makes it visible */
+    int err = errno;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok) {
+        repro_err("cannot write '%s': %s", tmp, strerror(err ? err : errno));
+        repro_discard(tmp);
+        return -1;
+    }
+    return 0;
 }
 
 void repro_discard(const char *tmp)
@@ -139,19 +182,15 @@ int repro_commit(const char *tmp, const char *path)
 
 int repro_write_atomic(const char *path, const void *buf, size_t n)
 {
-    if (repro_mkparents(path) != 0) return -1;
-    char *tmp = repro_tmpname(path);
-    if (!tmp) return repro_err("out of memory");
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        repro_err("cannot write '%s': %s", tmp, strerror(errno));
-        free(tmp);
-        return -1;
-    }
+    char *tmp;
+    FILE *f = repro_tmpopen(path, &tmp);
+    if (!f) return -1;
     int ok = fwrite(buf, 1, n, f) == n;
-    ok = (fflush(f) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok) {
+    if (repro_tmpclose(f, tmp) != 0 || !ok) {
+        if (ok) {
+            free(tmp);
+            return -1;
+        }
         repro_err("cannot write '%s': %s", path, strerror(errno));
         repro_discard(tmp);
         free(tmp);

@@ -158,14 +158,22 @@ static cairo_surface_t *load_png(const char *path)
     return s;
 }
 
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int n)
+{
+    return fwrite(data, 1, n, closure) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Through a temporary created exclusively (repro_tmpopen), then renamed. */
 static int write_png(cairo_surface_t *s, const char *path)
 {
-    if (repro_mkparents(path) != 0) return -1;
-    char *tmp = repro_tmpname(path);
-    if (!tmp) return repro_err("out of memory");
-    cairo_status_t st = cairo_surface_write_to_png(s, tmp);
+    char *tmp;
+    FILE *out = repro_tmpopen(path, &tmp);
+    if (!out) return -1;
+    cairo_status_t st = cairo_surface_write_to_png_stream(s, to_file, out);
     int rc;
-    if (st != CAIRO_STATUS_SUCCESS) {
+    if (repro_tmpclose(out, tmp) != 0) {
+        rc = -1;
+    } else if (st != CAIRO_STATUS_SUCCESS) {
         repro_discard(tmp);
         rc = repro_err("cannot write '%s': %s", path, cairo_status_to_string(st));
     } else {

@@ -131,6 +131,9 @@ static void reuse_engine(const side *s, const char *tree_bdir, const char *log)
 static int map_output(const char *file, const side *t, const side *s, char *src, char *dst, size_t n)
 {
     char abs[PATHN];
+    /* Records are data: a path with a '..' component could name a file outside either tree. */
+    for (const char *c = file; (c = strstr(c, "..")); c += 2)
+        if ((c == file || c[-1] == '/') && (c[2] == '/' || c[2] == '\0')) return -1;
     if (file[0] == '/')
         repro_fmt(abs, sizeof abs, "%s", file);
     else

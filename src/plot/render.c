@@ -494,11 +494,18 @@ static void render(const repro_fig *f, cairo_t *cr)
     g_object_unref(pc);
 }
 
+/* Cairo writes through this into a temporary opened exclusively by repro_tmpopen. */
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int n)
+{
+    return fwrite(data, 1, n, closure) == n ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 int repro_fig_write_pdf(repro_fig *f, const char *path, long long source_date)
 {
-    char *tmp = repro_tmpname(path);
-    if (!tmp || repro_mkparents(path) < 0) { free(tmp); return -1; }
-    cairo_surface_t *s = cairo_pdf_surface_create(tmp, f->w * 72, f->h * 72);
+    char *tmp;
+    FILE *out = repro_tmpopen(path, &tmp);
+    if (!out) return -1;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(to_file, out, f->w * 72, f->h * 72);
     char date[32];
     time_t t = (time_t)source_date;
     struct tm tm;
@@ -514,6 +521,10 @@ int repro_fig_write_pdf(repro_fig *f, const char *path, long long source_date)
     cairo_surface_finish(s);
     cairo_status_t st = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    if (repro_tmpclose(out, tmp) != 0) {
+        free(tmp);
+        return -1;
+    }
     if (st != CAIRO_STATUS_SUCCESS) {
         repro_discard(tmp);
         free(tmp);
@@ -533,11 +544,14 @@ int repro_fig_write_png(repro_fig *f, const char *path)
     cairo_scale(cr, REPRO_PLOT_DPI / 72.0, REPRO_PLOT_DPI / 72.0);
     render(f, cr);
     cairo_destroy(cr);
-    char *tmp = repro_tmpname(path);
+    char *tmp;
+    FILE *out = repro_tmpopen(path, &tmp);
     int rc = -1;
-    if (tmp && repro_mkparents(path) == 0) {
-        cairo_status_t st = cairo_surface_write_to_png(s, tmp);
-        if (st != CAIRO_STATUS_SUCCESS) {
+    if (out) {
+        cairo_status_t st = cairo_surface_write_to_png_stream(s, to_file, out);
+        if (repro_tmpclose(out, tmp) != 0) {
+            rc = -1;
+        } else if (st != CAIRO_STATUS_SUCCESS) {
             repro_discard(tmp);
             repro_err("%s: cannot write PNG (%s)", path, cairo_status_to_string(st));
         } else {
