@@ -16,7 +16,7 @@
 
 static const char usage[] =
     "usage: repro run SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR]\n"
-    "       repro stage SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR] [--force]\n"
+    "       repro stage SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR] [--force|--check]\n"
     "       repro collect --json OUT.json --tex OUT.tex [--rev REV] [--source-url URL]\n"
     "                     RECORD.json ...\n"
     "       repro diff [REV_A [REV_B]] [--atol X] [--rtol X] [--pixel-tol N] [--out DIR] ...\n"
@@ -28,7 +28,8 @@ static const char usage[] =
     "           to build/stages/<script name>/results.json (or --out DIR)\n"
     "  stage    like run, but only when the script, the Lua files it loads, the files it\n"
     "           reads, its outputs, the parameters or the engine changed since its last run;\n"
-    "           prints 'cached' or 're-run because ...'\n"
+    "           prints 'cached' or 're-run because ...'; --check runs nothing and exits\n"
+    "           3 when the stage would re-run\n"
     "  collect  gather run records into one JSON file and the LaTeX values file\n"
     "  diff     compare figures (data, then pixels) and values of two revisions (default:\n"
     "           HEAD against the working tree); report in build/figdiff/ (repro diff --help)\n"
@@ -59,7 +60,7 @@ static const char *libdir(char *buf, size_t n)
 
 static int cmd_run(int argc, char **argv, int staged)
 {
-    int force = 0;
+    int force = 0, check = 0;
     repro_run_opts o = {0};
     const char **over = calloc((size_t)argc + 1, sizeof *over);
     if (!over) return 2;
@@ -78,6 +79,8 @@ static int cmd_run(int argc, char **argv, int staged)
             else o.stage = argv[++i];
         } else if (staged && strcmp(a, "--force") == 0) {
             force = 1;
+        } else if (staged && strcmp(a, "--check") == 0) {
+            check = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "repro run: unknown option '%s'\n%s", a, usage);
             free(over);
@@ -99,7 +102,8 @@ static int cmd_run(int argc, char **argv, int staged)
         return 2;
     }
     o.overrides = over;
-    int rc = staged ? repro_stage(&o, force) : repro_run_script(&o);
+    int rc = !staged ? repro_run_script(&o)
+             : repro_stage_mode(&o, check ? REPRO_STAGE_CHECK : force ? REPRO_STAGE_FORCE : REPRO_STAGE_RUN);
     free(over);
     return rc;
 }

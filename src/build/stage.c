@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -95,6 +96,12 @@ const char *repro_stage_reason(const char *outdir, const char *engine, const cha
                 reason = buf;
                 break;
             }
+            struct stat st;
+            if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) { /* /dev/zero would never end */
+                snprintf(buf, n, "its run record is malformed (%s is not a regular file)", file);
+                reason = buf;
+                break;
+            }
             if (repro_hash_file(file, now) != 0) {
                 snprintf(buf, n, "%s %s", file, k == 0 ? "is gone" : "is missing");
                 reason = buf;
@@ -120,6 +127,11 @@ static double now(void)
 
 int repro_stage(const repro_run_opts *o, int force)
 {
+    return repro_stage_mode(o, force ? REPRO_STAGE_FORCE : REPRO_STAGE_RUN);
+}
+
+int repro_stage_mode(const repro_run_opts *o, repro_stage_how how)
+{
     char stagebuf[256], outbuf[512];
     repro_run_opts ro = *o;
     if (!ro.stage) ro.stage = repro_path_stage_name(o->script, stagebuf, sizeof stagebuf);
@@ -131,13 +143,18 @@ int repro_stage(const repro_run_opts *o, int force)
     char *over = repro_overrides_string(o->overrides, o->noverrides);
     if (!over) return 2;
     char why[4200];
-    const char *reason = force ? "it was forced" :
+    const char *reason = how == REPRO_STAGE_FORCE ? "it was forced" :
                          repro_stage_reason(ro.outdir, repro_engine_hash(), over, why, sizeof why);
     free(over);
     if (!reason) {
         printf("%-12s cached\n", ro.stage);
         fflush(stdout);
         return 0;
+    }
+    if (how == REPRO_STAGE_CHECK) {
+        printf("%-12s would re-run because %s\n", ro.stage, reason);
+        fflush(stdout);
+        return 3;
     }
     printf("%-12s re-run because %s\n", ro.stage, reason);
     fflush(stdout);

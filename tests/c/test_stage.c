@@ -116,6 +116,13 @@ static void test_run(void)
     CHECK(t && strstr(t, "\"value\": 10"), "the override reached the script");
     free(t);
     CHECK(repro_stage(&o, 0) == 0, "a second stage call is cached");
+    CHECK(repro_stage_mode(&o, REPRO_STAGE_CHECK) == 0, "--check: an up-to-date stage is cached");
+    put("sq.lua", "local P = repro.params{n = 3}\n"
+                  "repro.value('twice', 3 * P.n, {fmt = '%.0f'})\n");
+    CHECK(repro_stage_mode(&o, REPRO_STAGE_CHECK) == 3, "--check: an edited script would re-run");
+    t = repro_read_file("stok/results.json", NULL);
+    CHECK(t && strstr(t, "\"value\": 10"), "--check runs nothing (the record is the old one)");
+    free(t);
 
     const char *huge[1] = {"n=100000000000000000000"};
     o.overrides = huge;
