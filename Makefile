@@ -212,7 +212,40 @@ figdiff: $(B)/repro
 test: $(B)/config.mk
 	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/repro $(B)/asan/repro \
 	    $(CTESTS:%=$(B)/tests/%) $(CTESTS:%=$(B)/asan/tests/%)
-	@B=$(B) bash tests/run.sh
+	@B=$(call q,$(B)) FIG=$(call q,$(FIG)) FIGURE_EPOCH=$(FIGURE_EPOCH) bash tests/run.sh
+
+# ---- fuzzing ----------------------------------------------------------------------------------
+# libFuzzer (clang, Debian's libclang-rt-14-dev) with ASan/UBSan on the readers of untrusted
+# files: the CSV loader, repro.net.load and the stage record reader (+ collect).  Each runs for
+# FUZZTIME seconds from the seed corpus tests/fuzz/<target>/ (new inputs go to $(B)/fuzz/corpus/);
+# a crash, leak or hang stops `make fuzz` and leaves the input in $(B)/fuzz/.
+FUZZ_TARGETS := csv netfile record
+FUZZTIME ?= 60
+FUZZCC ?= clang
+FUZZFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+             -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
+             -Wall -Wextra -Wno-unused-parameter $(DEP_CFLAGS)
+FUZZLIB  := $(LIBSRC:src/%.c=$(B)/fuzz/obj/%.o)
+$(B)/fuzz/obj/%.o: src/%.c $(B)/config.mk
+	@mkdir -p $(@D); echo "CC (fuzz) $<"; $(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZLIB)
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZLIB) $(LDLIBS)
+.PHONY: fuzz
+fuzz: $(B)/config.mk
+	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+	@export LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(call q,$(B))/fuzz/corpus/$$t; \
+	  echo "fuzz $$t: $(FUZZTIME) s from tests/fuzz/$$t/"; \
+	  $(call q,$(B))/fuzz/fuzz_$$t -max_total_time=$(FUZZTIME) -timeout=10 -rss_limit_mb=4096 \
+	    -artifact_prefix=$(call q,$(B))/fuzz/$$t- $(call q,$(B))/fuzz/corpus/$$t tests/fuzz/$$t \
+	    >$(call q,$(B))/fuzz/$$t.log 2>&1 || \
+	    { tail -n 40 $(call q,$(B))/fuzz/$$t.log; echo "fuzz $$t: FAILED (input in $(B)/fuzz/$$t-*)"; exit 1; }; \
+	  grep -E "^#[0-9]+ *DONE" $(call q,$(B))/fuzz/$$t.log | sed "s/^/fuzz $$t: /"; \
+	done
+
+-include $(FUZZLIB:.o=.d)
 
 # BENCH=paper: only the make-paper timings; BENCH=train: only the training benchmark.
 ## BENCH       what make bench measures: all (default), paper or train
