@@ -131,7 +131,14 @@ ABSB := $(abspath $(B))
 # leaves $(B)/latex as the last good run and a stray latex.run.* folder that the next run removes;
 # a truncated paper.aux can never reach a later build.  (latexmk's database names the folder: it
 # is renamed in the copy, or latexmk would take every file for new and run LaTeX twice.)
-$(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC) $(wildcard pipeline/*.lua) $(B)/repro
+# The paper depends on the figures it includes, not only on values.tex (whose per-stage digest
+# of the outputs changes with them): a figure rewritten by hand or by a stage run outside make
+# re-runs LaTeX too.  Those present when make starts (a new figure comes with a new values.tex);
+# none when FIG holds a space, which a prerequisite list cannot carry.
+empty :=
+space := $(empty) $(empty)
+FIGFILES = $(if $(findstring $(space),$(FIG)),,$(wildcard $(FIG)/*.pdf))
+$(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC) $(wildcard pipeline/*.lua) $(FIGFILES) $(B)/repro
 	@echo "latex paper/paper.tex"
 	@rm -rf $(call q,$(B))/latex.run.*; run=$(call q,$(ABSB))/latex.run.$$$$; \
 	  if [ -d $(call q,$(B))/latex ]; then cp -a $(call q,$(B))/latex "$$run"; else mkdir -p "$$run"; fi; \

@@ -6,7 +6,7 @@
 #include "lua/lrepro.h"
 #include "core/progress.h"
 #include "build/results.h"
-#include "build/stage.h"
+#include "build/cachekey.h"
 #include "core/paths.h"
 
 #include <lualib.h>

@@ -1,4 +1,7 @@
 #include "build/stage.h"
+#include "core/clock.h"
+
+#include "build/cachekey.h"
 
 #include "core/err.h"
 #include "core/fileio.h"
@@ -12,40 +15,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-const char *repro_engine_hash(void)
-{
-    static char h[REPRO_HASH_HEX];
-    if (!h[0] && repro_hash_file("/proc/self/exe", h) != 0) snprintf(h, sizeof h, "unknown");
-    return h;
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-char *repro_overrides_string(const char *const *over, size_t n)
-{
-    const char **v = malloc((n ? n : 1) * sizeof *v);
-    size_t len = 1;
-    if (!v) return NULL;
-    for (size_t i = 0; i < n; i++) {
-        v[i] = over[i];
-        len += strlen(over[i]) + 1;
-    }
-    qsort(v, n, sizeof *v, cmpstr);
-    char *s = malloc(len);
-    if (s) {
-        s[0] = '\0';
-        for (size_t i = 0; i < n; i++) {
-            if (i) strcat(s, " ");
-            strcat(s, v[i]);
-        }
-    }
-    free(v);
-    return s;
-}
 
 const char *repro_stage_reason(const char *outdir, const char *engine, const char *overrides,
                                char *buf, size_t n)
@@ -118,13 +87,6 @@ const char *repro_stage_reason(const char *outdir, const char *engine, const cha
     return reason;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int repro_stage(const repro_run_opts *o, int force)
 {
     return repro_stage_mode(o, force ? REPRO_STAGE_FORCE : REPRO_STAGE_RUN);
@@ -160,10 +122,10 @@ int repro_stage_mode(const repro_run_opts *o, repro_stage_how how)
     fflush(stdout);
     char rec[600];
     if (repro_path_record(ro.outdir, rec, sizeof rec)) remove(rec);
-    double t0 = now();
+    double t0 = repro_now();
     int rc = repro_run_script(&ro);
     if (rc == 0) {
-        printf("%-12s done in %.2f s\n", ro.stage, now() - t0);
+        printf("%-12s done in %.2f s\n", ro.stage, repro_now() - t0);
     } else {
         fprintf(stderr, "%-12s FAILED (%s)\n", ro.stage, o->script);
     }

@@ -23,10 +23,4 @@ int repro_stage_mode(const repro_run_opts *o, repro_stage_how how);
 const char *repro_stage_reason(const char *outdir, const char *engine, const char *overrides,
                                char *buf, size_t n);
 
-/* The hash of the running executable (the engine), computed once. */
-const char *repro_engine_hash(void);
-
-/* Overrides as one canonical string ("a=1 b=2", sorted), malloc'd. */
-char *repro_overrides_string(const char *const *over, size_t n);
-
 #endif

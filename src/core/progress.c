@@ -1,4 +1,5 @@
 #include "core/progress.h"
+#include "core/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,13 +9,6 @@
 
 static int shown;
 static double last;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int repro_progress_enabled(void)
 {
@@ -29,7 +23,7 @@ int repro_progress_enabled(void)
 void repro_progress(const char *label, double done, double total, const char *text)
 {
     if (!repro_progress_enabled()) return;
-    double t = now();
+    double t = repro_now();
     if (shown && t - last < 0.1 && done < total) return;
     last = t;
     double frac = total > 0 ? done / total : 0;

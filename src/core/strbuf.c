@@ -62,6 +62,20 @@ void repro_sb_printf(repro_strbuf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+void repro_sb_putxml(repro_strbuf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '&': repro_sb_puts(b, "&amp;"); break;
+        case '<': repro_sb_puts(b, "&lt;"); break;
+        case '>': repro_sb_puts(b, "&gt;"); break;
+        case '"': repro_sb_puts(b, "&quot;"); break;
+        case '\'': repro_sb_puts(b, "&#39;"); break;
+        default: repro_sb_putn(b, s + i, 1);
+        }
+    }
+}
+
 void repro_sb_free(repro_strbuf *b)
 {
     free(b->buf);

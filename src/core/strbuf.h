@@ -21,6 +21,9 @@ void repro_sb_putn(repro_strbuf *b, const char *s, size_t n);
 void repro_sb_puts(repro_strbuf *b, const char *s);
 void repro_sb_printf(repro_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void repro_sb_vprintf(repro_strbuf *b, const char *fmt, va_list ap);
+/* The N bytes at S with XML's special characters escaped (&amp; &lt; &gt; &quot; &#39;): safe
+ * in HTML text and quoted attributes, and in pango markup. */
+void repro_sb_putxml(repro_strbuf *b, const char *s, size_t n);
 void repro_sb_free(repro_strbuf *b);
 
 /* A malloc'd printf; NULL when out of memory. */

@@ -1,10 +1,10 @@
 #include "diff/diffreport.h"
 
 #include "core/err.h"
+#include "core/strbuf.h"
 #include "core/fileio.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,72 +92,10 @@ const char *repro_report_safe_name(const char *name, char *buf, size_t n)
 
 /* ---- HTML text ----------------------------------------------------------------------------- */
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 65536;
-        while (nc < b->len + n + 1) nc *= 2;
-        char *nb = realloc(b->buf, nc);
-        if (!nb) {
-            b->oom = 1;
-            return;
-        }
-        b->buf = nb;
-        b->cap = nc;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-}
-
-static void sb_add(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(sbuf *b, const char *fmt, ...)
-{
-    char small[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (k < 0) {
-        b->oom = 1;
-        return;
-    }
-    if ((size_t)k < sizeof small) {
-        sb_putn(b, small, (size_t)k);
-        return;
-    }
-    char *big = malloc((size_t)k + 1);
-    if (!big) {
-        b->oom = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    sb_putn(b, big, (size_t)k);
-    free(big);
-}
-
 /* S with HTML's special characters escaped (safe in text and in quoted attributes). */
-static void sb_esc(sbuf *b, const char *s)
+static void sb_esc(repro_strbuf *b, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': sb_putn(b, "&amp;", 5); break;
-        case '<': sb_putn(b, "&lt;", 4); break;
-        case '>': sb_putn(b, "&gt;", 4); break;
-        case '"': sb_putn(b, "&quot;", 6); break;
-        case '\'': sb_putn(b, "&#39;", 5); break;
-        default: sb_putn(b, s, 1);
-        }
-    }
+    if (s) repro_sb_putxml(b, s, strlen(s));
 }
 
 /* ---- the data overlay (SVG) ------------------------------------------------------------------ */
@@ -241,7 +179,7 @@ static double py(const frame *f, double y) { return SVG_H - MB - (y - f->bx.y0) 
 
 /* The series of one side of a panel.  Side A is drawn wide, grey and faint under side B, which
  * keeps its own colours. */
-static void svg_series(sbuf *h, const frame *f, const json_t *panel, int side_b, int *images)
+static void svg_series(repro_strbuf *h, const frame *f, const json_t *panel, int side_b, int *images)
 {
     const char *grey = "#9a9a9a";
     size_t i;
@@ -258,24 +196,24 @@ static void svg_series(sbuf *h, const frame *f, const json_t *panel, int side_b,
             (*images)++;
             continue;
         }
-        sb_add(h, "<g class=\"%s\">", side_b ? "sb" : "sa");
+        repro_sb_printf(h, "<g class=\"%s\">", side_b ? "sb" : "sa");
         if (strcmp(kind, "line") == 0) {
             int open = 0;
             for (size_t k = 0; k < n; k += step) {
                 double x, y;
                 if (!numv(json_array_get(xs, k), &x) || !numv(json_array_get(ys, k), &y)) {
-                    if (open) sb_add(h, "\"/>");
+                    if (open) repro_sb_printf(h, "\"/>");
                     open = 0;
                     continue;
                 }
                 if (!open)
-                    sb_add(h,
+                    repro_sb_printf(h,
                            "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s points=\"",
                            col, side_b ? "1.4" : "3.5", side_b ? "" : " stroke-opacity=\"0.6\"");
-                sb_add(h, "%s%.2f,%.2f", open ? " " : "", px(f, x), py(f, y));
+                repro_sb_printf(h, "%s%.2f,%.2f", open ? " " : "", px(f, x), py(f, y));
                 open = 1;
             }
-            if (open) sb_add(h, "\"/>");
+            if (open) repro_sb_printf(h, "\"/>");
         } else {
             int bar = strcmp(kind, "bar") == 0;
             double y0 = f->bx.y0 <= 0 && f->bx.y1 >= 0 ? 0 : f->bx.y0;
@@ -283,25 +221,25 @@ static void svg_series(sbuf *h, const frame *f, const json_t *panel, int side_b,
                 double x, y;
                 if (!numv(json_array_get(xs, k), &x) || !numv(json_array_get(ys, k), &y)) continue;
                 if (bar)
-                    sb_add(h,
+                    repro_sb_printf(h,
                            "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
                            "stroke-width=\"%s\"/>",
                            px(f, x), py(f, y0), px(f, x), py(f, y), col, side_b ? "2" : "5");
                 else if (side_b)
-                    sb_add(h, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.6\" fill=\"%s\"/>", px(f, x),
+                    repro_sb_printf(h, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"2.6\" fill=\"%s\"/>", px(f, x),
                            py(f, y), col);
                 else
-                    sb_add(h,
+                    repro_sb_printf(h,
                            "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"4.5\" fill=\"none\" "
                            "stroke=\"%s\" stroke-width=\"1.5\"/>",
                            px(f, x), py(f, y), col);
             }
         }
-        sb_add(h, "</g>");
+        repro_sb_printf(h, "</g>");
     }
 }
 
-static void svg_panel(sbuf *h, const json_t *pa, const json_t *pb, int id)
+static void svg_panel(repro_strbuf *h, const json_t *pa, const json_t *pb, int id)
 {
     const json_t *p = pb ? pb : pa;
     box bx = {INFINITY, -INFINITY, INFINITY, -INFINITY};
@@ -312,69 +250,69 @@ static void svg_panel(sbuf *h, const json_t *pa, const json_t *pb, int id)
     if (bx.y1 - bx.y0 <= 0) bx.y0 -= 0.5, bx.y1 += 0.5;
     frame f = {bx, (SVG_W - ML - MR) / (bx.x1 - bx.x0), (SVG_H - MT - MB) / (bx.y1 - bx.y0)};
     char t0[32], t1[32];
-    sb_add(h,
+    repro_sb_printf(h,
            "<svg width=\"%d\" height=\"%d\" "
            "viewBox=\"0 0 %d %d\" class=\"overlay\">",
            SVG_W, SVG_H, SVG_W, SVG_H);
-    sb_add(h,
+    repro_sb_printf(h,
            "<clipPath id=\"c%d\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/></clipPath>",
            id, ML, MT, SVG_W - ML - MR, SVG_H - MT - MB);
-    sb_add(h, "<text x=\"%d\" y=\"15\" class=\"pt\">(%lld,%lld) ", ML,
+    repro_sb_printf(h, "<text x=\"%d\" y=\"15\" class=\"pt\">(%lld,%lld) ", ML,
            (long long)json_integer_value(json_object_get(p, "row")),
            (long long)json_integer_value(json_object_get(p, "col")));
     sb_esc(h, json_string_value(json_object_get(p, "title")));
-    sb_add(h, "%s</text>", !pa ? " (only in B)" : !pb ? " (only in A)" : "");
+    repro_sb_printf(h, "%s</text>", !pa ? " (only in B)" : !pb ? " (only in A)" : "");
     if (bx.y0 < 0 && bx.y1 > 0)
-        sb_add(h, "<line x1=\"%d\" x2=\"%d\" y1=\"%.2f\" y2=\"%.2f\" stroke=\"#ddd\"/>", ML,
+        repro_sb_printf(h, "<line x1=\"%d\" x2=\"%d\" y1=\"%.2f\" y2=\"%.2f\" stroke=\"#ddd\"/>", ML,
                SVG_W - MR, py(&f, 0), py(&f, 0));
-    sb_add(h, "<g clip-path=\"url(#c%d)\">", id);
+    repro_sb_printf(h, "<g clip-path=\"url(#c%d)\">", id);
     int images = 0;
     if (pa) svg_series(h, &f, pa, 0, &images);
     if (pb) svg_series(h, &f, pb, 1, &images);
-    sb_add(h,
+    repro_sb_printf(h,
            "</g><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
            "stroke=\"#444\"/>",
            ML, MT, SVG_W - ML - MR, SVG_H - MT - MB);
-    sb_add(h, "<text x=\"%d\" y=\"%d\" class=\"tk\">%s</text>", ML, SVG_H - MB + 14,
+    repro_sb_printf(h, "<text x=\"%d\" y=\"%d\" class=\"tk\">%s</text>", ML, SVG_H - MB + 14,
            repro_diff_num(bx.x0, t0, sizeof t0));
-    sb_add(h, "<text x=\"%d\" y=\"%d\" class=\"tk\" text-anchor=\"end\">%s</text>", SVG_W - MR,
+    repro_sb_printf(h, "<text x=\"%d\" y=\"%d\" class=\"tk\" text-anchor=\"end\">%s</text>", SVG_W - MR,
            SVG_H - MB + 14, repro_diff_num(bx.x1, t1, sizeof t1));
-    sb_add(h, "<text x=\"%d\" y=\"%d\" class=\"tk\" text-anchor=\"end\">%s</text>", ML - 4,
+    repro_sb_printf(h, "<text x=\"%d\" y=\"%d\" class=\"tk\" text-anchor=\"end\">%s</text>", ML - 4,
            SVG_H - MB, repro_diff_num(bx.y0, t0, sizeof t0));
-    sb_add(h, "<text x=\"%d\" y=\"%d\" class=\"tk\" text-anchor=\"end\">%s</text>", ML - 4, MT + 9,
+    repro_sb_printf(h, "<text x=\"%d\" y=\"%d\" class=\"tk\" text-anchor=\"end\">%s</text>", ML - 4, MT + 9,
            repro_diff_num(bx.y1, t1, sizeof t1));
-    sb_add(h, "<text x=\"%d\" y=\"%d\" class=\"tk\" text-anchor=\"middle\">", (SVG_W + ML - MR) / 2,
+    repro_sb_printf(h, "<text x=\"%d\" y=\"%d\" class=\"tk\" text-anchor=\"middle\">", (SVG_W + ML - MR) / 2,
            SVG_H - 4);
     sb_esc(h, json_string_value(json_object_get(p, "xlabel")));
-    sb_add(h,
+    repro_sb_printf(h,
            "</text><text class=\"tk\" text-anchor=\"middle\" transform=\"translate(12 %d) "
            "rotate(-90)\">",
            (SVG_H + MT - MB) / 2);
     sb_esc(h, json_string_value(json_object_get(p, "ylabel")));
-    sb_add(h, "</text>");
+    repro_sb_printf(h, "</text>");
     /* Legend: which side is which. */
-    sb_add(h,
+    repro_sb_printf(h,
            "<line x1=\"%d\" x2=\"%d\" y1=\"11\" y2=\"11\" stroke=\"#9a9a9a\" "
            "stroke-width=\"3.5\" stroke-opacity=\"0.6\"/><text x=\"%d\" y=\"15\" "
            "class=\"tk\">A</text>",
            SVG_W - MR - 70, SVG_W - MR - 52, SVG_W - MR - 48);
-    sb_add(h,
+    repro_sb_printf(h,
            "<line x1=\"%d\" x2=\"%d\" y1=\"11\" y2=\"11\" stroke=\"#1f77b4\" "
            "stroke-width=\"1.4\"/><text x=\"%d\" y=\"15\" class=\"tk\">B</text>",
            SVG_W - MR - 30, SVG_W - MR - 12, SVG_W - MR - 8);
     if (images)
-        sb_add(h, "<text x=\"%d\" y=\"%d\" class=\"tk\">%d image series: see the heat map</text>",
+        repro_sb_printf(h, "<text x=\"%d\" y=\"%d\" class=\"tk\">%d image series: see the heat map</text>",
                ML + 6, MT + 14, images);
-    sb_add(h, "</svg>");
+    repro_sb_printf(h, "</svg>");
 }
 
 static int svg_counter;
 
-static void svg_figure(sbuf *h, const json_t *a, const json_t *b)
+static void svg_figure(repro_strbuf *h, const json_t *a, const json_t *b)
 {
     size_t i;
     const json_t *p;
-    sb_add(h, "<div class=\"overlays\">");
+    repro_sb_printf(h, "<div class=\"overlays\">");
     json_array_foreach(json_object_get(a, "panels"), i, p)
     {
         json_int_t r = json_integer_value(json_object_get(p, "row"));
@@ -387,7 +325,7 @@ static void svg_figure(sbuf *h, const json_t *a, const json_t *b)
         json_int_t c = json_integer_value(json_object_get(p, "col"));
         if (!panel_at(a, r, c)) svg_panel(h, NULL, p, ++svg_counter);
     }
-    sb_add(h, "</div><p class=\"legend\">Overlay of the sidecar data: side A wide and grey "
+    repro_sb_printf(h, "</div><p class=\"legend\">Overlay of the sidecar data: side A wide and grey "
               "(hollow markers), side B in its own colours on top.</p>");
 }
 
@@ -452,23 +390,23 @@ static const char js[] =
     "s.textContent=bad.length?('Images that could not be shown: '+bad.join(', ')):"
     "('All '+ok+' images shown.');});";
 
-static void td(sbuf *h, const char *cls, const char *text)
+static void td(repro_strbuf *h, const char *cls, const char *text)
 {
-    sb_add(h, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    repro_sb_printf(h, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
     sb_esc(h, text);
-    sb_add(h, "</td>");
+    repro_sb_printf(h, "</td>");
 }
 
-static void values_table(sbuf *h, const repro_resultsdiff *rd)
+static void values_table(repro_strbuf *h, const repro_resultsdiff *rd)
 {
-    sb_add(h, "<h2 id=\"values\">Values</h2>");
+    repro_sb_printf(h, "<h2 id=\"values\">Values</h2>");
     if (!rd) {
-        sb_add(h, "<p>Neither side has a results file.</p>");
+        repro_sb_printf(h, "<p>Neither side has a results file.</p>");
         return;
     }
-    sb_add(h, "<p>%zu differ (changed, added or removed), %zu the same.</p>", rd->n, rd->nsame);
+    repro_sb_printf(h, "<p>%zu differ (changed, added or removed), %zu the same.</p>", rd->n, rd->nsame);
     if (!rd->n) return;
-    sb_add(h, "<table><tr><th>value</th><th>state</th><th>A</th><th>B</th><th>change</th>"
+    repro_sb_printf(h, "<table><tr><th>value</th><th>state</th><th>A</th><th>B</th><th>change</th>"
               "<th>relative</th><th>where</th><th>note</th></tr>");
     for (size_t i = 0; i < rd->n; i++) {
         const repro_valdiff *v = &rd->v[i];
@@ -481,7 +419,7 @@ static void values_table(sbuf *h, const repro_resultsdiff *rd)
             else
                 snprintf(r, sizeof r, "%+.3g%%", copysign(100 * v->rel, v->delta));
         }
-        sb_add(h, "<tr>");
+        repro_sb_printf(h, "<tr>");
         td(h, NULL, v->name);
         td(h, repro_diff_state_name(v->state), repro_diff_state_name(v->state));
         td(h, "num", v->a ? v->a : "");
@@ -490,56 +428,56 @@ static void values_table(sbuf *h, const repro_resultsdiff *rd)
         td(h, "num", r);
         td(h, NULL, v->where);
         td(h, v->note && strstr(v->note, "FAILS") ? "FAILS" : NULL, v->note ? v->note : "");
-        sb_add(h, "</tr>");
+        repro_sb_printf(h, "</tr>");
     }
-    sb_add(h, "</table>");
+    repro_sb_printf(h, "</table>");
 }
 
-static int figure_section(sbuf *h, const char *outdir, const repro_report_fig *f)
+static int figure_section(repro_strbuf *h, const char *outdir, const repro_report_fig *f)
 {
     char safe[256], buf[1024], ra[300], rb[300], rh[300];
     repro_report_safe_name(f->name, safe, sizeof safe);
-    sb_add(h, "<h2 id=\"fig-%s\">", safe);
+    repro_sb_printf(h, "<h2 id=\"fig-%s\">", safe);
     sb_esc(h, f->name);
-    sb_add(h, "</h2>");
+    repro_sb_printf(h, "</h2>");
     if (f->error) {
-        sb_add(h, "<p class=\"error\">");
+        repro_sb_printf(h, "<p class=\"error\">");
         sb_esc(h, f->error);
-        sb_add(h, "</p>");
+        repro_sb_printf(h, "</p>");
     }
-    sb_add(h, "<p>data: <span class=\"%s\">", f->data ? repro_diff_state_name(f->data->state) : "");
+    repro_sb_printf(h, "<p>data: <span class=\"%s\">", f->data ? repro_diff_state_name(f->data->state) : "");
     sb_esc(h, repro_report_data_verdict(f, buf, sizeof buf));
-    sb_add(h, "</span> &middot; pixels: ");
+    repro_sb_printf(h, "</span> &middot; pixels: ");
     sb_esc(h, repro_report_pixel_verdict(f, buf, sizeof buf));
-    sb_add(h, "</p>");
+    repro_sb_printf(h, "</p>");
     if (f->data && f->data->nlines) {
-        sb_add(h, "<ul class=\"lines\">");
+        repro_sb_printf(h, "<ul class=\"lines\">");
         for (size_t i = 0; i < f->data->nlines; i++) {
-            sb_add(h, "<li>");
+            repro_sb_printf(h, "<li>");
             sb_esc(h, f->data->lines[i]);
-            sb_add(h, "</li>");
+            repro_sb_printf(h, "</li>");
         }
-        if (f->data->nmore) sb_add(h, "<li>... and %zu more</li>", f->data->nmore);
-        sb_add(h, "</ul>");
+        if (f->data->nmore) repro_sb_printf(h, "<li>... and %zu more</li>", f->data->nmore);
+        repro_sb_printf(h, "</ul>");
     }
     if (f->a_png && copy_img(outdir, f->a_png, f->name, "a", ra, sizeof ra) != 0) return -1;
     if (f->b_png && copy_img(outdir, f->b_png, f->name, "b", rb, sizeof rb) != 0) return -1;
     if (f->heat_png && copy_img(outdir, f->heat_png, f->name, "heat", rh, sizeof rh) != 0)
         return -1;
-    sb_add(h, "<div class=\"pair\">");
+    repro_sb_printf(h, "<div class=\"pair\">");
     if (f->a_png)
-        sb_add(h, "<figure><img src=\"%s\" alt=\"A\"><figcaption>A</figcaption></figure>", ra);
+        repro_sb_printf(h, "<figure><img src=\"%s\" alt=\"A\"><figcaption>A</figcaption></figure>", ra);
     if (f->b_png)
-        sb_add(h, "<figure><img src=\"%s\" alt=\"B\"><figcaption>B</figcaption></figure>", rb);
+        repro_sb_printf(h, "<figure><img src=\"%s\" alt=\"B\"><figcaption>B</figcaption></figure>", rb);
     if (f->heat_png)
-        sb_add(h,
+        repro_sb_printf(h,
                "<figure><img src=\"%s\" alt=\"difference\"><figcaption>difference, amplified "
                "(yellow: small, dark red: largest; blue: isolated pixels ignored)"
                "</figcaption></figure>",
                rh);
-    sb_add(h, "</div>");
+    repro_sb_printf(h, "</div>");
     if (f->a_png && f->b_png) {
-        sb_add(h,
+        repro_sb_printf(h,
                "<div class=\"cmp\"><div class=\"ctl\"><input type=\"range\" min=\"0\" "
                "max=\"100\" value=\"50\" aria-label=\"swipe between A and B\"> "
                "<button type=\"button\">flicker</button> <span class=\"which\"></span></div>"
@@ -548,7 +486,7 @@ static int figure_section(sbuf *h, const char *outdir, const repro_report_fig *f
                rb, ra);
     }
     if (f->a_json || f->b_json) {
-        sb_add(h, "<h3>Data overlay</h3>");
+        repro_sb_printf(h, "<h3>Data overlay</h3>");
         svg_figure(h, f->a_json, f->b_json);
     }
     return 0;
@@ -556,63 +494,63 @@ static int figure_section(sbuf *h, const char *outdir, const repro_report_fig *f
 
 int repro_report_write(const char *outdir, const repro_report *r)
 {
-    sbuf h = {0};
+    repro_strbuf h = {0};
     char buf[1024], path[4096];
     size_t nchanged = 0;
     for (size_t i = 0; i < r->nfigs; i++) nchanged += repro_report_fig_changed(&r->figs[i]);
     svg_counter = 0;
-    sb_add(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    repro_sb_printf(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
                "<title>repro diff: ");
     sb_esc(&h, r->label_a);
-    sb_add(&h, " vs ");
+    repro_sb_printf(&h, " vs ");
     sb_esc(&h, r->label_b);
-    sb_add(&h, "</title><style>%s</style></head><body>\n<h1>repro diff</h1><p>A: <b>", css);
+    repro_sb_printf(&h, "</title><style>%s</style></head><body>\n<h1>repro diff</h1><p>A: <b>", css);
     sb_esc(&h, r->label_a);
-    sb_add(&h, "</b> &middot; B: <b>");
+    repro_sb_printf(&h, "</b> &middot; B: <b>");
     sb_esc(&h, r->label_b);
-    sb_add(&h,
+    repro_sb_printf(&h,
            "</b><br>Tolerances: numbers |b &minus; a| &le; %g + %g&thinsp;|a|; pixels: "
            "channel difference &le; %d, isolated pixels ignored.</p>",
            r->tol.atol, r->tol.rtol, r->pixel_tol);
     if (r->note) {
-        sb_add(&h, "<p>");
+        repro_sb_printf(&h, "<p>");
         sb_esc(&h, r->note);
-        sb_add(&h, "</p>");
+        repro_sb_printf(&h, "</p>");
     }
     size_t nval = r->results ? r->results->n : 0;
-    sb_add(&h, "<p><b>%zu of %zu figures changed, %zu values changed.</b></p>", nchanged, r->nfigs,
+    repro_sb_printf(&h, "<p><b>%zu of %zu figures changed, %zu values changed.</b></p>", nchanged, r->nfigs,
            nval);
-    sb_add(&h, "<table><tr><th>figure</th><th>data</th><th>largest change</th><th>pixels</th>"
+    repro_sb_printf(&h, "<table><tr><th>figure</th><th>data</th><th>largest change</th><th>pixels</th>"
                "</tr>\n");
     for (size_t i = 0; i < r->nfigs; i++) {
         const repro_report_fig *f = &r->figs[i];
         char safe[256];
         repro_report_safe_name(f->name, safe, sizeof safe);
         int ch = repro_report_fig_changed(f);
-        sb_add(&h, "<tr><td>");
-        if (ch) sb_add(&h, "<a href=\"#fig-%s\">", safe);
+        repro_sb_printf(&h, "<tr><td>");
+        if (ch) repro_sb_printf(&h, "<a href=\"#fig-%s\">", safe);
         sb_esc(&h, f->name);
-        sb_add(&h, "%s</td>", ch ? "</a>" : "");
+        repro_sb_printf(&h, "%s</td>", ch ? "</a>" : "");
         const char *dv = repro_report_data_verdict(f, buf, sizeof buf);
         td(&h, strcmp(dv, "no sidecar") == 0 ? NULL : dv, dv);
         td(&h, NULL, repro_report_largest(f, buf, sizeof buf));
         const char *pv = repro_report_pixel_verdict(f, buf, sizeof buf);
         td(&h, strncmp(pv, "same", 4) == 0 ? "same" : "changed", pv);
-        sb_add(&h, "</tr>\n");
+        repro_sb_printf(&h, "</tr>\n");
     }
-    sb_add(&h, "</table>\n");
+    repro_sb_printf(&h, "</table>\n");
     if (nchanged < r->nfigs) {
-        sb_add(&h, "<p>Unchanged: ");
+        repro_sb_printf(&h, "<p>Unchanged: ");
         int first = 1;
         for (size_t i = 0; i < r->nfigs; i++) {
             if (repro_report_fig_changed(&r->figs[i])) continue;
-            sb_add(&h, "%s<code>", first ? "" : ", ");
+            repro_sb_printf(&h, "%s<code>", first ? "" : ", ");
             sb_esc(&h, r->figs[i].name);
-            sb_add(&h, "</code>");
+            repro_sb_printf(&h, "</code>");
             first = 0;
         }
-        sb_add(&h, ".</p>\n");
+        repro_sb_printf(&h, ".</p>\n");
     }
     values_table(&h, r->results);
     for (size_t i = 0; i < r->nfigs; i++)
@@ -620,7 +558,7 @@ int repro_report_write(const char *outdir, const repro_report *r)
             free(h.buf);
             return -1;
         }
-    sb_add(&h, "\n<p id=\"imgstatus\"></p><script>%s</script>\n</body></html>\n", js);
+    repro_sb_printf(&h, "\n<p id=\"imgstatus\"></p><script>%s</script>\n</body></html>\n", js);
     if (h.oom) {
         free(h.buf);
         return repro_err("out of memory writing the report");

@@ -1,5 +1,6 @@
 /* side: one side of `repro diff`, resolved, checked out and built (see side.h). */
 #include "diff/side.h"
+#include "core/clock.h"
 
 #include "core/err.h"
 #include "core/fileio.h"
@@ -11,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void repro_side_remove_worktree(const char *wt, const char *log)
 {
@@ -222,7 +216,7 @@ int repro_side_build(const side *s, const char *log)
     repro_fmt(b_arg, sizeof b_arg, "B=%s", s->bdir);
     repro_fmt(f_arg, sizeof f_arg, "FIG=%s", s->figdir);
     fprintf(stderr, "repro diff: building %c = %s (make %s) ...\n", s->name, s->label, target);
-    double t0 = now();
+    double t0 = repro_now();
     const char *argv[] = {"make", "--no-print-directory", "-C", s->proj, target, b_arg, f_arg,
                           NULL};
     int rc = repro_run(argv, NULL, log, NULL, 0, 1);
@@ -238,7 +232,7 @@ int repro_side_build(const side *s, const char *log)
         repro_tail(log, 15);
         return -1;
     }
-    fprintf(stderr, "repro diff: built %c in %.1f s\n", s->name, now() - t0);
+    fprintf(stderr, "repro diff: built %c in %.1f s\n", s->name, repro_now() - t0);
     return 0;
 }
 

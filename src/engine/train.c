@@ -1,5 +1,6 @@
 /* train: gradient training of a repro_net (Adam / BFGS via optim.h) and the convex polish. */
 #include "engine/train.h"
+#include "core/clock.h"
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
@@ -14,13 +15,6 @@
 #include "core/progress.h"
 
 #define TOL_WINDOW 100
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void repro_train_opts_default(repro_train_opts *o)
 {
@@ -367,11 +361,11 @@ int repro_train(repro_net *net, const gsl_matrix *X, const gsl_matrix *Y,
     rep->objective = rep->loss = rep->penalty = NAN;
     rep->reason = "steps";
     if (check_data(net, X, Y, "train") != 0 || check_opts(o) != 0) return -1;
-    double t0 = now();
+    double t0 = repro_now();
     int rc = o->optimizer == REPRO_TRAIN_POLISH ? train_polish(net, X, Y, o, rep)
                                                 : train_gradient(net, X, Y, o, rep);
     rep->objective = repro_net_objective(net, o->objective, X, Y, o->lambda, &rep->loss, &rep->penalty);
-    rep->seconds = now() - t0;
+    rep->seconds = repro_now() - t0;
     return rc;
 }
 

@@ -5,40 +5,13 @@
 #include "plot/plot.h"
 
 #include "core/err.h"
+#include "core/strbuf.h"
 
 #include <pango/pango.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- math markup ------------------------------------------------------------------------- */
-typedef struct { char *s; size_t n, cap; int oom; } sbuf;
-
-static void put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->n + n + 1) * 2;
-        char *t = realloc(b->s, cap);
-        if (!t) { b->oom = 1; return; }
-        b->s = t;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
-}
-static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
-
-static void put_escaped(sbuf *b, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '<') puts_(b, "&lt;");
-        else if (s[i] == '>') puts_(b, "&gt;");
-        else if (s[i] == '&') puts_(b, "&amp;");
-        else put(b, s + i, 1);
-    }
-}
-
 static const struct { const char *cmd, *out; int ital; } symbols[] = {
     {"alpha", "α", 1}, {"beta", "β", 1}, {"gamma", "γ", 1}, {"delta", "δ", 1},
     {"epsilon", "ϵ", 1}, {"varepsilon", "ε", 1}, {"zeta", "ζ", 1}, {"eta", "η", 1},
@@ -63,13 +36,13 @@ static const struct { const char *cmd, *mark; } accents[] = {
 
 /* A symbol: non-ASCII glyphs from the math font (Latin Modern Roman has no Greek); lowercase
  * Greek as Mathematical Italic (U+1D6FC...), like TeX. */
-static void put_symbol(sbuf *b, const char *out, int ital)
+static void put_symbol(repro_strbuf *b, const char *out, int ital)
 {
     const unsigned char *u = (const unsigned char *)out;
-    if (!*u || (u[0] < 0x80 && strcmp(out, " ") != 0)) { puts_(b, out); return; }
+    if (!*u || (u[0] < 0x80 && strcmp(out, " ") != 0)) { repro_sb_puts(b, out); return; }
     if (u[0] == ' ' || strncmp(out, "\u2009", 3) == 0 || strncmp(out, "\u2005", 3) == 0 ||
         strncmp(out, "\u2003", 3) == 0) {
-        puts_(b, out);
+        repro_sb_puts(b, out);
         return;
     }
     unsigned cp = 0;
@@ -78,18 +51,18 @@ static void put_symbol(sbuf *b, const char *out, int ital)
     if (ital && cp >= 0x3B1 && cp <= 0x3C9) m = 0x1D6FC + cp - 0x3B1;
     else if (ital && cp == 0x3F5) m = 0x1D716;
     else if (ital && cp == 0x3D5) m = 0x1D719;
-    puts_(b, "<span font_family=\"Latin Modern Math\">");
+    repro_sb_puts(b, "<span font_family=\"Latin Modern Math\">");
     if (m) {
         char e[5] = {(char)(0xF0 | m >> 18), (char)(0x80 | (m >> 12 & 0x3F)),
                      (char)(0x80 | (m >> 6 & 0x3F)), (char)(0x80 | (m & 0x3F)), 0};
-        puts_(b, e);
+        repro_sb_puts(b, e);
     } else {
-        puts_(b, out);
+        repro_sb_puts(b, out);
     }
-    puts_(b, "</span>");
+    repro_sb_puts(b, "</span>");
 }
 
-static void conv_math(sbuf *b, const char *s, const char *e, int depth);
+static void conv_math(repro_strbuf *b, const char *s, const char *e, int depth);
 
 /* The extent of the atom at S: a {group} (contents), a \command, or one UTF-8 character. */
 static const char *atom(const char *s, const char *e, const char **as, const char **ae)
@@ -122,9 +95,9 @@ static const char *atom(const char *s, const char *e, const char **as, const cha
     return p;
 }
 
-static void conv_math(sbuf *b, const char *s, const char *e, int depth)
+static void conv_math(repro_strbuf *b, const char *s, const char *e, int depth)
 {
-    if (depth > 20) { put_escaped(b, s, (size_t)(e - s)); return; }
+    if (depth > 20) { repro_sb_putxml(b, s, (size_t)(e - s)); return; }
     while (s < e) {
         char c = *s;
         if (c == '{') {
@@ -134,9 +107,9 @@ static void conv_math(sbuf *b, const char *s, const char *e, int depth)
         } else if (c == '_' || c == '^') {
             const char *as, *ae;
             s = atom(s + 1, e, &as, &ae);
-            puts_(b, c == '_' ? "<span size=\"70%\" rise=\"-2000\">" : "<span size=\"70%\" rise=\"3500\">");
+            repro_sb_puts(b, c == '_' ? "<span size=\"70%\" rise=\"-2000\">" : "<span size=\"70%\" rise=\"3500\">");
             conv_math(b, as, ae, depth + 1);
-            puts_(b, "</span>");
+            repro_sb_puts(b, "</span>");
         } else if (c == '\\') {
             const char *as, *ae;
             s = atom(s, e, &as, &ae);
@@ -153,7 +126,7 @@ static void conv_math(sbuf *b, const char *s, const char *e, int depth)
                     const char *gs, *ge;
                     s = atom(s, e, &gs, &ge);
                     conv_math(b, gs, ge, depth + 1);
-                    puts_(b, accents[i].mark);
+                    repro_sb_puts(b, accents[i].mark);
                     done = 1;
                 }
             if (!done && ((n == 6 && strncmp(name, "mathrm", 6) == 0) ||
@@ -161,22 +134,22 @@ static void conv_math(sbuf *b, const char *s, const char *e, int depth)
                           (n == 8 && strncmp(name, "operatorname", 8) == 0))) {
                 const char *gs, *ge;
                 s = atom(s, e, &gs, &ge);
-                put_escaped(b, gs, (size_t)(ge - gs));
+                repro_sb_putxml(b, gs, (size_t)(ge - gs));
                 done = 1;
             }
-            if (!done) put_escaped(b, as, (size_t)(ae - as));
+            if (!done) repro_sb_putxml(b, as, (size_t)(ae - as));
         } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-            puts_(b, "<i>");
-            put(b, s, 1);
-            puts_(b, "</i>");
+            repro_sb_puts(b, "<i>");
+            repro_sb_putn(b, s, 1);
+            repro_sb_puts(b, "</i>");
             s++;
         } else if (c == '-') {
-            puts_(b, "\u2212");
+            repro_sb_puts(b, "\u2212");
             s++;
         } else if (c == ' ') {
             s++;
         } else {
-            put_escaped(b, s, 1);
+            repro_sb_putxml(b, s, 1);
             s++;
         }
     }
@@ -184,37 +157,37 @@ static void conv_math(sbuf *b, const char *s, const char *e, int depth)
 
 char *repro_math_markup(const char *s)
 {
-    sbuf b = {0};
-    puts_(&b, "");
+    repro_strbuf b = {0};
+    repro_sb_puts(&b, "");
     for (const char *p = s ? s : ""; *p;) {
         if (p[0] == '\\' && p[1] == '$') {
-            puts_(&b, "$");
+            repro_sb_puts(&b, "$");
             p += 2;
         } else if (*p == '$') {
             const char *q = p + 1;
             while (*q && !(*q == '$' && q[-1] != '\\')) q++;
-            if (!*q) { put_escaped(&b, p, strlen(p)); break; }
+            if (!*q) { repro_sb_putxml(&b, p, strlen(p)); break; }
             conv_math(&b, p + 1, q, 0);
             p = q + 1;
         } else {
-            put(&b, p, 1);
+            repro_sb_putn(&b, p, 1);
             p++;
         }
     }
     if (b.oom) {
-        free(b.s);
+        free(b.buf);
         repro_err("plot: out of memory");
         return NULL;
     }
     /* Text pango cannot parse is shown literally. */
-    if (!pango_parse_markup(b.s, -1, 0, NULL, NULL, NULL, NULL)) {
-        free(b.s);
+    if (!pango_parse_markup(b.buf, -1, 0, NULL, NULL, NULL, NULL)) {
+        free(b.buf);
         char *t = g_markup_escape_text(s ? s : "", -1);
         char *r = strdup(t);
         g_free(t);
         if (!r) repro_err("plot: out of memory");
         return r;
     }
-    return b.s;
+    return b.buf;
 }
 

@@ -4,6 +4,7 @@
 #include "check.h"
 #include "build/results.h"
 #include "build/run.h"
+#include "build/cachekey.h"
 #include "build/stage.h"
 #include "core/err.h"
 #include "core/fileio.h"

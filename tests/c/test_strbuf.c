@@ -41,6 +41,15 @@ int main(void)
           "one format longer than the first allocation");
     repro_sb_free(&b);
 
+    repro_sb_putxml(&b, "a<b & \"c\" 'd'>", 14);
+    CHECK(b.buf && strcmp(b.buf, "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;") == 0,
+          "putxml escapes the five XML characters, nothing else");
+    CHECK(b.len == strlen(b.buf), "putxml writes no NUL into the text");
+    repro_sb_free(&b);
+    repro_sb_putxml(&b, "x<y", 2);
+    CHECK(b.buf && strcmp(b.buf, "x&lt;") == 0, "putxml takes exactly N bytes");
+    repro_sb_free(&b);
+
     char *s = repro_strf("%s=%.17g", "pi", 3.141592653589793);
     CHECK(s && strcmp(s, "pi=3.1415926535897931") == 0, "repro_strf formats into a new string");
     free(s);
