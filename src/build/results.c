@@ -3,6 +3,7 @@
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/hash.h"
+#include "core/jsonfile.h"
 #include "core/strbuf.h"
 
 #include <jansson.h>
@@ -188,27 +189,10 @@ size_t repro_results_seeds(long long *out, size_t max)
     return n;
 }
 
-static int dump_atomic(json_t *j, const char *path)
-{
-    char *s = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER);
-    if (!s) return repro_err("cannot serialise %s", path);
-    size_t n = strlen(s);
-    s[n] = '\0';
-    char *t = realloc(s, n + 2);
-    if (!t) {
-        free(s);
-        return repro_err("out of memory");
-    }
-    t[n] = '\n';
-    int rc = repro_write_atomic(path, t, n + 1);
-    free(t);
-    return rc;
-}
-
 int repro_results_write(const char *path)
 {
     if (!rec) return repro_err("results: no run in progress");
-    return dump_atomic(rec, path);
+    return repro_json_write(path, rec);
 }
 
 /* ---- LaTeX ------------------------------------------------------------------------------ */
@@ -404,7 +388,7 @@ int repro_results_collect(const char *const *records, size_t n, const char *out_
         json_decref(j);
     }
     if (rc == 0 && tex.oom) rc = repro_err("out of memory");
-    if (rc == 0 && out_json) rc = dump_atomic(all, out_json);
+    if (rc == 0 && out_json) rc = repro_json_write(out_json, all);
     if (rc == 0 && out_tex) rc = repro_write_atomic(out_tex, tex.buf, tex.len);
     free(tex.buf);
     json_decref(all);

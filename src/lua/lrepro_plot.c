@@ -3,6 +3,7 @@
  * which keeps its figure alive through a user value. */
 #include "core/err.h"
 #include "core/fileio.h"
+#include "core/jsonfile.h"
 #include "core/paths.h"
 #include "lua/lrepro.h"
 #include "plot/contour.h"
@@ -402,20 +403,11 @@ static int fig_save(lua_State *L)
     snprintf(path[0], sizeof path[0], "%s/%s.pdf", dir, name);
     snprintf(path[1], sizeof path[1], "%s/%s.png", dir, name);
     snprintf(path[2], sizeof path[2], "%s/%s.json", dir, name);
-    char *text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(12));
-    json_decref(j);
-    int rc = text ? 0 : -1;
-    if (!text) repro_err("save: out of memory");
+    int rc = j ? 0 : repro_err("save: out of memory");
     if (rc == 0) rc = repro_fig_write_pdf(b->box.res, path[0], ctx->source_date);
     if (rc == 0) rc = repro_fig_write_png(b->box.res, path[1]);
-    if (rc == 0) {
-        size_t n = strlen(text);
-        text[n] = 0;
-        char *t2 = realloc(text, n + 2);
-        if (t2) { text = t2; text[n] = '\n'; text[n + 1] = 0; }
-        rc = repro_write_atomic(path[2], text, strlen(text));
-    }
-    free(text);
+    if (rc == 0) rc = repro_json_write(path[2], j);
+    json_decref(j);
     if (rc < 0) return luaL_error(L, "save: %s", repro_errmsg());
     b->saved = 1;
     lua_createtable(L, 3, 0);
