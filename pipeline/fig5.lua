@@ -16,6 +16,7 @@
 local repro = require "repro"
 local fit = require "fit"
 local sq = require "squares"
+local ridge = require "ridge"
 
 local P = repro.params{K = 800, lambda = 1e-3, steps = 20000, lr = 1e-2, lr_min = 1e-4, seed = 1,
                        task_seed = 5, tasks = 100, grid = 121, polish_iter = 20000, ngrid = 2000,
@@ -40,7 +41,7 @@ end
 
 -- Top row: single task.
 local S, Sv, objs, worst_cert, sres = {}, {}, {}, 0, 0
-local forced, free_lo, free_hi = 0, math.huge, -math.huge
+local forced, free_lo, free_hi, rstar = 0, math.huge, -math.huge, 0
 for k = 1, 3 do
   local pol
   S[k], pol = fit.train(single, opts(P.lambda, P.seed + k - 1))
@@ -50,6 +51,14 @@ for k = 1, 3 do
   repro.value("single" .. k .. "_active", #S[k]:active(1e-3), {fmt = "%.0f"})
   -- On the diagonal between an inner and an outer vertex every optimal interpolant is forced to
   -- the mean of the two labels; off the diagonals the optimal set leaves f free.
+  -- R* = 4: the optimal cost of interpolating labels 0 (outer) and 1 (inner).  The regularised
+  -- optimum interpolates its own fitted values, whose optimal cost is 4 times their gap (R* is
+  -- positively homogeneous).
+  local cost = 0
+  for _, nv in ipairs(ridge.unit_neurons(S[k]).norm) do cost = cost + nv end
+  local fit8, gap = sq.values(S[k], X), 0
+  for i = 1, N do gap = gap + (y1[i] == 1 and fit8[i] or -fit8[i]) / (N / 2) end
+  rstar = math.max(rstar, math.abs(cost / gap - 4))
   local fv = sq.values(S[k], {{0.75, 0.75}, {0.6, 0.9}})
   forced = math.max(forced, math.abs(fv[1] - 0.5))
   free_lo, free_hi = math.min(free_lo, fv[2]), math.max(free_hi, fv[2])
@@ -64,6 +73,7 @@ repro.check("single_distinct", spread, {ge = P.distinct, fmt = "%.2f"})
 repro.value("single_residual", sres, {fmt = "%.4f"})
 repro.check("forced_value", forced, {le = P.forced, fmt = "%.1e"})
 repro.value("free_spread", free_hi - free_lo, {fmt = "%.2f"})
+repro.check("Rstar", rstar, {le = 1e-3, fmt = "%.1e"})
 
 -- Bottom row: output 1 of two multi-task networks at lambda / T, and problem (27).
 local lam_multi = P.lambda / T
@@ -108,7 +118,7 @@ repro.value("grid", P.grid, {fmt = "%.0f"})
 -- The figure: the six functions as heat maps with contour lines, the data on top.
 local fig = repro.figure{name = "fig5", width = 6.6, height = 4.6, rows = 2, cols = 3,
                          seed = P.seed}
-local levels = {0, 0.25, 0.5, 0.75, 1}
+local levels = {0.05, 0.25, 0.5, 0.75, 0.95}
 local panels = {
   {1, 1, Sv[1], "(a) one task, init 1"}, {1, 2, Sv[2], "(b) one task, init 2"},
   {1, 3, Sv[3], "(c) one task, init 3"}, {2, 1, Mv[1], "(d) " .. T .. " tasks, output 1"},

@@ -1,0 +1,49 @@
+-- Figure 7: three more trials of Figure 5's bottom row.  Each trial draws its own 100 random
+-- tasks (Bernoulli(1/2) labels on the eight points of lua/squares.lua) and its own
+-- initialisations; top: output 1 of a network trained on task 1 and the random tasks; below it:
+-- the solution of problem (27) on the neurons of a network trained on that trial's random tasks
+-- alone.  As in Figure 5, multi-task runs use lambda / T so that each task's data weigh what
+-- they weigh in a single-task run (the interpolation regime of the paper), and (27) is solved
+-- at the matching ridge mu = lambda N.
+local repro = require "repro"
+local fit = require "fit"
+local sq = require "squares"
+
+local P = repro.params{K = 800, lambda = 1e-3, steps = 20000, lr = 1e-2, lr_min = 1e-4, seed = 31,
+                       task_seed = 41, tasks = 100, trials = 3, grid = 121, polish_iter = 20000,
+                       agree = 0.02, residual = 0.01}
+
+local X, y1 = sq.points()
+local N, T = #X, 1 + P.tasks
+local G, inside, xs = sq.grid(P.grid, 1.5)
+local function opts(lambda, seed) return fit.options(P, {lambda = lambda, seed = seed, skip = false}) end
+
+local D, E, agree, resid = {}, {}, 0, 0
+for trial = 1, P.trials do
+  math.randomseed(P.task_seed + trial)
+  local R = sq.random_tasks(N, P.tasks)
+  local net = fit.train(repro.dataset{x = X, y = sq.with_task(y1, R)},
+                        opts(P.lambda / T, P.seed + trial))
+  for i, v in ipairs(sq.values(net, X, 1)) do resid = math.max(resid, math.abs(v - y1[i])) end
+  local rnet = fit.train(repro.dataset{x = X, y = R}, opts(P.lambda / P.tasks, P.seed + 100 + trial))
+  local kr = sq.kernel_solution(rnet, X, y1, P.lambda * N)
+  D[trial], E[trial] = sq.values(net, G, 1), sq.values(kr, G)
+  local a = sq.supdiff(D[trial], E[trial], inside)
+  repro.value("agree" .. trial, a, {fmt = "%.3f"})
+  agree = math.max(agree, a)
+  repro.progress("trials", trial, P.trials)
+end
+repro.value("trials", P.trials, {fmt = "%.0f"})
+repro.check("residual_max", resid, {le = P.residual, fmt = "%.4f"})
+repro.check("agree_max", agree, {le = P.agree, fmt = "%.3f"})
+
+local fig = repro.figure{name = "fig7", width = 6.6, height = 4.6, rows = 2, cols = P.trials,
+                         seed = P.seed}
+local levels = {0.05, 0.25, 0.5, 0.75, 0.95}
+for trial = 1, P.trials do
+  sq.panel(fig, 1, trial, D[trial], xs, {title = "trial " .. trial .. ": " .. T .. " tasks",
+                                         colorbar = trial == P.trials, levels = levels})
+  sq.panel(fig, 2, trial, E[trial], xs, {title = "trial " .. trial .. ": (27)",
+                                         colorbar = trial == P.trials, levels = levels})
+end
+fig:save()
