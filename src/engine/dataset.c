@@ -171,6 +171,17 @@ static int find_name(const char *const *list, size_t n, const char *name)
     return -1;
 }
 
+/* 0 when every one of the N names WANT is a column of the header NAMES (NCOL of them), else -1
+ * naming the first that is not. */
+static int header_has(const char *path, const char **names, int ncol, const char *const *want,
+                      size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (find_name(names, (size_t)ncol, want[k]) < 0)
+            return repro_err("%s: no column named '%s' in the header", path, want[k]);
+    return 0;
+}
+
 /* The column options name each column once, and no column is both an input and a label (such a
  * request used to load zeros silently).  0 or -1 with repro_err set. */
 static int check_colnames(const char *path, const char *const *xcols, size_t nx,
@@ -270,30 +281,11 @@ static repro_dataset *load_csv(const char *path, const char *const *xcols, size_
     }
     size_t d = 0, T = 0;
     for (int j = 0; j < ncol; j++) names[j] = fields[j];
-    if (xcols) {
-        for (size_t k = 0; k < nx; k++) {
-            int j = -1;
-            for (int c = 0; c < ncol; c++)
-                if (strcmp(names[c], xcols[k]) == 0) j = c;
-            if (j < 0) {
-                repro_err("%s: no column named '%s' in the header", path, xcols[k]);
-                goto done_lines;
-            }
-        }
-        d = nx;
-    }
-    if (ycols) {
-        for (size_t k = 0; k < ny; k++) {
-            int j = -1;
-            for (int c = 0; c < ncol; c++)
-                if (strcmp(names[c], ycols[k]) == 0) j = c;
-            if (j < 0) {
-                repro_err("%s: no column named '%s' in the header", path, ycols[k]);
-                goto done_lines;
-            }
-        }
-        T = ny;
-    }
+    if ((xcols && header_has(path, names, ncol, xcols, nx) != 0) ||
+        (ycols && header_has(path, names, ncol, ycols, ny) != 0))
+        goto done_lines;
+    if (xcols) d = nx;
+    if (ycols) T = ny;
     {
         size_t xi = 0, yi = 0;
         for (int j = 0; j < ncol; j++) {

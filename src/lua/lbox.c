@@ -1,6 +1,7 @@
 /* lbox: userdata that own one C resource (see lbox.h). */
 #include "lua/lbox.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* __gc and __close: upvalue 1 is the type (light userdata).  Idempotent: a closed box stays
@@ -46,6 +47,39 @@ lrepro_box *lrepro_newbox(lua_State *L, const lrepro_type *t, size_t size, int n
 lrepro_box *lrepro_tobox(lua_State *L, int idx, const lrepro_type *t)
 {
     return luaL_checkudata(L, idx, t->name);
+}
+
+static int cmpname(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int lrepro_method(lua_State *L, const lrepro_type *t, const char *k, const char *fields)
+{
+    luaL_getmetatable(L, t->name); /* ... mt */
+    if (k[0] != '_' && lua_getfield(L, -1, k) == LUA_TFUNCTION) return 1; /* ... mt method */
+    lua_settop(L, 0);
+    luaL_getmetatable(L, t->name); /* mt */
+    const char *names[64];
+    size_t n = 0;
+    lua_pushnil(L); /* mt nil */
+    while (lua_next(L, 1)) { /* mt key value */
+        if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1) && n < 64) {
+            const char *name = lua_tostring(L, -2); /* kept alive by the metatable */
+            if (name[0] != '_') names[n++] = name;
+        }
+        lua_pop(L, 1); /* mt key */
+    }
+    qsort(names, n, sizeof *names, cmpname);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, fields);
+    for (size_t i = 0; i < n; i++) {
+        luaL_addstring(&b, ", ");
+        luaL_addstring(&b, names[i]);
+    }
+    luaL_pushresult(&b); /* mt list */
+    return luaL_error(L, "%s has no field '%s' (fields: %s)", t->what, k, lua_tostring(L, -1));
 }
 
 void *lrepro_checkbox(lua_State *L, int idx, const lrepro_type *t)

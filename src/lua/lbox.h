@@ -36,4 +36,8 @@ lrepro_box *lrepro_tobox(lua_State *L, int idx, const lrepro_type *t);
 /* The resource of the open box of type T at IDX; raises "<what> already closed" when closed. */
 void *lrepro_checkbox(lua_State *L, int idx, const lrepro_type *t);
 
+/* The end of an __index function of type T, after its data fields: pushes the method K (from the
+ * metatable) and returns 1, or raises "<what> has no field 'K' (fields: FIELDS, <the methods>)". */
+int lrepro_method(lua_State *L, const lrepro_type *t, const char *k, const char *fields);
+
 #endif

@@ -177,6 +177,31 @@ void lrepro_pushmatrix(lua_State *L, const gsl_matrix *m)
 
 /* ---- arguments ---------------------------------------------------------------------------- */
 
+const char *lrepro_pushnames(lua_State *L, const char *const names[])
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 0; names[i]; i++) {
+        if (i) luaL_addstring(&b, ", ");
+        luaL_addstring(&b, names[i]);
+    }
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
+void lrepro_newmodule(lua_State *L, const char *name, const luaL_Reg *fns, lua_CFunction call)
+{
+    lua_newtable(L); /* repro module */
+    if (fns) luaL_setfuncs(L, fns, 0);
+    if (call) {
+        lua_newtable(L); /* repro module mt */
+        lua_pushcfunction(L, call);
+        lua_setfield(L, -2, "__call");
+        lua_setmetatable(L, -2);
+    }
+    lua_setfield(L, -2, name); /* repro */
+}
+
 int lrepro_engine_error(lua_State *L) { return luaL_error(L, "%s", repro_errmsg()); }
 
 void lrepro_checkoptions(lua_State *L, int idx, const char *fn, const char *const keys[])
@@ -194,16 +219,7 @@ void lrepro_checkoptions(lua_State *L, int idx, const char *fn, const char *cons
         int known = 0;
         for (int i = 0; keys[i]; i++)
             if (strcmp(keys[i], k) == 0) known = 1;
-        if (!known) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            for (int i = 0; keys[i]; i++) {
-                if (i) luaL_addstring(&b, ", ");
-                luaL_addstring(&b, keys[i]);
-            }
-            luaL_pushresult(&b);
-            luaL_error(L, "%s: unknown option '%s' (known: %s)", fn, k, lua_tostring(L, -1));
-        }
+        if (!known) luaL_error(L, "%s: unknown option '%s' (known: %s)", fn, k, lrepro_pushnames(L, keys));
     }
 }
 
@@ -379,28 +395,29 @@ static void checkinside(lua_State *L, const char *fn, const char *file)
                    fn, file);
 }
 
-static int l_input(lua_State *L)
+/* A declared file FILE of the call FN: it must exist (MISSING: the message otherwise, a format
+ * with one %s for the file) and lie inside the project; NOTE records it. */
+static int declare(lua_State *L, const char *fn, const char *missing, void (*note)(const char *))
 {
     const char *file = luaL_checkstring(L, 1);
     FILE *f = fopen(file, "rb");
-    if (!f) return luaL_error(L, "repro.input: cannot read '%s'", file);
+    if (!f) return luaL_error(L, "%s: %s", fn, lua_pushfstring(L, missing, file));
     fclose(f);
-    checkinside(L, "repro.input", file);
-    lrepro_note_input(file);
+    checkinside(L, fn, file);
+    note(file);
     return 0;
+}
+
+static int l_input(lua_State *L)
+{
+    return declare(L, "repro.input", "cannot read '%s'", lrepro_note_input);
 }
 
 /* repro.output(path): declare a file the script wrote by itself: it is checked (and carried over
  * by repro diff) like the engine's own outputs.  The file must exist. */
 static int l_output(lua_State *L)
 {
-    const char *file = luaL_checkstring(L, 1);
-    FILE *f = fopen(file, "rb");
-    if (!f) return luaL_error(L, "repro.output: '%s' does not exist (write it first)", file);
-    fclose(f);
-    checkinside(L, "repro.output", file);
-    lrepro_note_output(file);
-    return 0;
+    return declare(L, "repro.output", "'%s' does not exist (write it first)", lrepro_note_output);
 }
 
 /* repro.progress(label, done, total [, text]): a status line on a terminal, nothing otherwise. */

@@ -55,6 +55,11 @@ lua_Integer lrepro_optcount(lua_State *L, int idx, const char *fn, const char *k
                             lua_Integer def, lua_Integer lo, lua_Integer hi);
 /* Raise an error carrying the engine's last message (repro_errmsg). */
 int lrepro_engine_error(lua_State *L);
+/* Push NAMES (NULL-terminated) as one string "a, b, c" and return it (for messages). */
+const char *lrepro_pushnames(lua_State *L, const char *const names[]);
+/* Set repro[NAME] (the repro table on top) to a new table of FNS (may be NULL); with CALL, the
+ * table is callable: repro.NAME{...} calls CALL with the table as its first argument. */
+void lrepro_newmodule(lua_State *L, const char *name, const luaL_Reg *fns, lua_CFunction call);
 /* Check that the table at IDX has only keys from KEYS (NULL-terminated); FN names the call. */
 void lrepro_checkoptions(lua_State *L, int idx, const char *fn, const char *const keys[]);
 /* Optional fields of an option table at IDX (which may be absent / nil). */

@@ -43,37 +43,26 @@ static int dataset_index(lua_State *L)
         lrepro_pushmatrix(L, ds->X);
     else if (strcmp(k, "y") == 0)
         lrepro_pushmatrix(L, ds->Y);
-    else {
-        luaL_getmetatable(L, dataset_type.name); /* ds k mt */
-        lua_getfield(L, -1, k);          /* ds k mt method */
-        if (lua_isnil(L, -1) || k[0] == '_')
-            return luaL_error(L, "dataset has no field '%s' (fields: N, d, T, x, y, labels, "
-                                 "inputs)", k);
-    }
+    else
+        return lrepro_method(L, &dataset_type, k, "N, d, T, x, y");
     return 1;
 }
 
-/* ds:labels(t): the labels of task t (1-based) as a list. */
-static int dataset_labels(lua_State *L)
+/* ds:labels(t) / ds:inputs(j): column t of Y (a task's labels) or j of X (an input coordinate),
+ * 1-based, default 1, as a list. */
+static int column(lua_State *L, int labels)
 {
     repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
-    lua_Integer t = luaL_optinteger(L, 2, 1);
-    if (t < 1 || (size_t)t > ds->T)
-        return luaL_error(L, "labels: task %d out of range 1..%d", (int)t, (int)ds->T);
-    pushcolumn(L, ds->Y, (size_t)t - 1);
-    return 1;
-}
-
-/* ds:inputs(j): input coordinate j (1-based) of every row as a list. */
-static int dataset_inputs(lua_State *L)
-{
-    repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
+    const gsl_matrix *m = labels ? ds->Y : ds->X;
     lua_Integer j = luaL_optinteger(L, 2, 1);
-    if (j < 1 || (size_t)j > ds->d)
-        return luaL_error(L, "inputs: coordinate %d out of range 1..%d", (int)j, (int)ds->d);
-    pushcolumn(L, ds->X, (size_t)j - 1);
+    if (j < 1 || (size_t)j > m->size2)
+        return luaL_error(L, "%s: %s %d out of range 1..%d", labels ? "labels" : "inputs",
+                          labels ? "task" : "coordinate", (int)j, (int)m->size2);
+    pushcolumn(L, m, (size_t)j - 1);
     return 1;
 }
+static int dataset_labels(lua_State *L) { return column(L, 1); }
+static int dataset_inputs(lua_State *L) { return column(L, 0); }
 
 static int dataset_tostring(lua_State *L)
 {
@@ -170,12 +159,6 @@ void lrepro_open_dataset(lua_State *L)
                                     {"labels", dataset_labels},    {"inputs", dataset_inputs},
                                     {NULL, NULL}};
     lrepro_newtype(L, &dataset_type, meta, NULL);
-    lua_newtable(L); /* repro dataset */
-    lua_pushcfunction(L, l_dataset_load);
-    lua_setfield(L, -2, "load");
-    lua_newtable(L); /* repro dataset mt */
-    lua_pushcfunction(L, l_dataset_new);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
-    lua_setfield(L, -2, "dataset"); /* repro */
+    static const luaL_Reg fns[] = {{"load", l_dataset_load}, {NULL, NULL}};
+    lrepro_newmodule(L, "dataset", fns, l_dataset_new);
 }

@@ -9,10 +9,7 @@
 static void free_kernel(void *ki) { repro_kernel_free(ki); }
 static const lrepro_type kernel_type = {"repro.Kernel", "kernel", free_kernel};
 
-static repro_kernel *checkkernel(lua_State *L, int idx)
-{
-    return lrepro_checkbox(L, idx, &kernel_type);
-}
+static repro_kernel *checkkernel(lua_State *L, int idx) { return lrepro_checkbox(L, idx, &kernel_type); }
 
 /* ki(x) -> list of T values */
 static int kernel_call(lua_State *L)
@@ -72,11 +69,7 @@ static int kernel_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)ki->N);
         return 1;
     }
-    luaL_getmetatable(L, kernel_type.name);
-    lua_getfield(L, -1, k);
-    if (lua_isnil(L, -1) || k[0] == '_')
-        return luaL_error(L, "kernel has no field '%s' (fields: N, T, eval, alpha)", k);
-    return 1;
+    return lrepro_method(L, &kernel_type, k, "N, T");
 }
 
 /* repro.kernel.sobolev(ds [, {ridge = 0}]) */
@@ -111,8 +104,6 @@ void lrepro_open_kernel(lua_State *L)
                                     {"__tostring", kernel_tostring}, {"eval", kernel_eval},
                                     {"alpha", kernel_alpha},     {NULL, NULL}};
     lrepro_newtype(L, &kernel_type, meta, NULL);
-    lua_newtable(L); /* repro kernel */
-    lua_pushcfunction(L, l_sobolev);
-    lua_setfield(L, -2, "sobolev");
-    lua_setfield(L, -2, "kernel");
+    static const luaL_Reg fns[] = {{"sobolev", l_sobolev}, {NULL, NULL}};
+    lrepro_newmodule(L, "kernel", fns, NULL);
 }

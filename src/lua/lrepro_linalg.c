@@ -52,6 +52,5 @@ static int l_solve(lua_State *L)
 void lrepro_open_linalg(lua_State *L)
 {
     static const luaL_Reg fns[] = {{"solve", l_solve}, {NULL, NULL}};
-    luaL_newlib(L, fns);
-    lua_setfield(L, -2, "linalg");
+    lrepro_newmodule(L, "linalg", fns, NULL);
 }

@@ -23,17 +23,10 @@
 #define LAMBDA_DEFAULT 1e-5
 
 static void free_net(void *net) { repro_net_free(net); }
-static const lrepro_type net_type = {NET_T, "network", free_net};
+static const lrepro_type net_type = {NET_T, "net", free_net};
 
-static repro_net *checknet(lua_State *L, int idx)
-{
-    return lrepro_checkbox(L, idx, &net_type);
-}
-
-static lrepro_box *newnetbox(lua_State *L)
-{
-    return lrepro_newbox(L, &net_type, 0, 0);
-}
+static repro_net *checknet(lua_State *L, int idx) { return lrepro_checkbox(L, idx, &net_type); }
+static lrepro_box *newnetbox(lua_State *L) { return lrepro_newbox(L, &net_type, 0, 0); }
 
 void lrepro_pushnet(lua_State *L, void *net)
 {
@@ -54,14 +47,7 @@ static int optchoice(lua_State *L, int idx, const char *fn, const char *key,
     if (!s) return def;
     for (int i = 0; names[i]; i++)
         if (strcmp(names[i], s) == 0) return i;
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (int i = 0; names[i]; i++) {
-        if (i) luaL_addstring(&b, ", ");
-        luaL_addstring(&b, names[i]);
-    }
-    luaL_pushresult(&b);
-    return luaL_error(L, "%s: unknown %s '%s' (valid: %s)", fn, key, s, lua_tostring(L, -1));
+    return luaL_error(L, "%s: unknown %s '%s' (valid: %s)", fn, key, s, lrepro_pushnames(L, names));
 }
 
 static double optfinite(lua_State *L, int idx, const char *fn, const char *key, double def,
@@ -520,14 +506,8 @@ static int net_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)net->P);
     else if (strcmp(k, "skip") == 0)
         lua_pushboolean(L, net->skip);
-    else {
-        luaL_getmetatable(L, NET_T);
-        lua_getfield(L, -1, k);
-        if (lua_isnil(L, -1) || k[0] == '_')
-            return luaL_error(L, "net has no field '%s' (fields: d, T, K, P, skip, eval, params, "
-                                 "set_params, save, train, objective, balance, active, knots, "
-                                 "cost, certificate)", k);
-    }
+    else
+        return lrepro_method(L, &net_type, k, "d, T, K, P, skip");
     return 1;
 }
 
@@ -543,12 +523,6 @@ void lrepro_open_net(lua_State *L)
         {"knots", net_knots},       {"cost", net_cost},
         {NULL, NULL}};
     lrepro_newtype(L, &net_type, meta, NULL);
-    lua_newtable(L); /* repro net */
-    lua_pushcfunction(L, l_load);
-    lua_setfield(L, -2, "load");
-    lua_newtable(L); /* repro net mt */
-    lua_pushcfunction(L, l_new);
-    lua_setfield(L, -2, "__call");
-    lua_setmetatable(L, -2);
-    lua_setfield(L, -2, "net");
+    static const luaL_Reg fns[] = {{"load", l_load}, {NULL, NULL}};
+    lrepro_newmodule(L, "net", fns, l_new);
 }

@@ -169,6 +169,21 @@ static void add(lua_State *L, repro_panel *p, const repro_plot_item *it)
     if (repro_panel_add(p, it) < 0) luaL_error(L, "%s", repro_errmsg());
 }
 
+/* The common start of a data series ax:FN(xs, ys, opts) of KIND: the panel, the options checked
+ * against KEYS, the data, colour and label into IT. */
+static repro_panel *series(lua_State *L, const char *fn, const char *const keys[],
+                           repro_item_kind kind, repro_plot_item *it)
+{
+    lua_settop(L, 4);
+    repro_panel *p = checkax(L);
+    lrepro_checkoptions(L, 4, fn, keys);
+    *it = (repro_plot_item){.kind = kind};
+    it->n = xy(L, fn, &it->x, &it->y);
+    it->color = optcolor(L, 4, fn, "C0", it->rgb);
+    it->label = lrepro_optstring(L, 4, "label", NULL);
+    return p;
+}
+
 static void optdash(lua_State *L, int idx, const char *fn, repro_plot_item *it)
 {
     if (optpair(L, idx, fn, "dash", it->dash, 2) && !(it->dash[0] > 0 && it->dash[1] >= 0))
@@ -178,15 +193,10 @@ static void optdash(lua_State *L, int idx, const char *fn, repro_plot_item *it)
 static int ax_line(lua_State *L)
 {
     static const char *const keys[] = {"color", "width", "dash", "label", NULL};
-    lua_settop(L, 4);
-    repro_panel *p = checkax(L);
-    lrepro_checkoptions(L, 4, "line", keys);
-    repro_plot_item it = {.kind = REPRO_IT_LINE};
-    it.n = xy(L, "line", &it.x, &it.y);
-    it.color = optcolor(L, 4, "line", "C0", it.rgb);
+    repro_plot_item it;
+    repro_panel *p = series(L, "line", keys, REPRO_IT_LINE, &it);
     it.width = lrepro_optnumber(L, 4, "width", 1.2);
     optdash(L, 4, "line", &it);
-    it.label = lrepro_optstring(L, 4, "label", NULL);
     add(L, p, &it);
     return 0;
 }
@@ -195,15 +205,10 @@ static int ax_points(lua_State *L)
 {
     static const char *const keys[] = {"color", "size", "marker", "label", NULL};
     static const char *const marks[] = {"o", "s", "x", NULL};
-    lua_settop(L, 4);
-    repro_panel *p = checkax(L);
-    lrepro_checkoptions(L, 4, "points", keys);
-    repro_plot_item it = {.kind = REPRO_IT_POINTS};
-    it.n = xy(L, "points", &it.x, &it.y);
-    it.color = optcolor(L, 4, "points", "C0", it.rgb);
+    repro_plot_item it;
+    repro_panel *p = series(L, "points", keys, REPRO_IT_POINTS, &it);
     it.size = lrepro_optnumber(L, 4, "size", 3.5);
     it.marker = optanchor(L, 4, "points", "marker", "o", marks)[0];
-    it.label = lrepro_optstring(L, 4, "label", NULL);
     add(L, p, &it);
     return 0;
 }
@@ -211,15 +216,10 @@ static int ax_points(lua_State *L)
 static int ax_bar(lua_State *L)
 {
     static const char *const keys[] = {"color", "width", "label", NULL};
-    lua_settop(L, 4);
-    repro_panel *p = checkax(L);
-    lrepro_checkoptions(L, 4, "bar", keys);
-    repro_plot_item it = {.kind = REPRO_IT_BAR};
-    it.n = xy(L, "bar", &it.x, &it.y);
-    it.color = optcolor(L, 4, "bar", "C0", it.rgb);
+    repro_plot_item it;
+    repro_panel *p = series(L, "bar", keys, REPRO_IT_BAR, &it);
     it.width = lrepro_optnumber(L, 4, "width", 0.8);
     if (!(it.width > 0)) luaL_error(L, "bar: width: expected a positive number");
-    it.label = lrepro_optstring(L, 4, "label", NULL);
     add(L, p, &it);
     return 0;
 }
@@ -243,23 +243,27 @@ static int ax_text(lua_State *L)
     return 0;
 }
 
-/* The two end points (x1, y1, x2, y2) at stack positions 2..5 of an arrow or a brace. */
-static void read_segment(lua_State *L, repro_plot_item *it)
+/* The common start of ax:FN(x1, y1, x2, y2, opts), an arrow or a brace of KIND: the panel, the
+ * two end points into IT, the options checked against KEYS. */
+static repro_panel *segment(lua_State *L, const char *fn, const char *const keys[],
+                            repro_item_kind kind, repro_plot_item *it)
 {
+    lua_settop(L, 6);
+    repro_panel *p = checkax(L);
+    *it = (repro_plot_item){.kind = kind};
     it->x1 = luaL_checknumber(L, 2);
     it->y1 = luaL_checknumber(L, 3);
     it->x2 = luaL_checknumber(L, 4);
     it->y2 = luaL_checknumber(L, 5);
+    lrepro_checkoptions(L, 6, fn, keys);
+    return p;
 }
 
 static int ax_arrow(lua_State *L)
 {
     static const char *const keys[] = {"color", "width", NULL};
-    lua_settop(L, 6);
-    repro_panel *p = checkax(L);
-    repro_plot_item it = {.kind = REPRO_IT_ARROW};
-    read_segment(L, &it);
-    lrepro_checkoptions(L, 6, "arrow", keys);
+    repro_plot_item it;
+    repro_panel *p = segment(L, "arrow", keys, REPRO_IT_ARROW, &it);
     it.color = optcolor(L, 6, "arrow", "black", it.rgb);
     it.width = lrepro_optnumber(L, 6, "width", 0.9);
     add(L, p, &it);
@@ -270,11 +274,8 @@ static int ax_brace(lua_State *L)
 {
     static const char *const keys[] = {"text", "side", "color", "size", NULL};
     static const char *const sides[] = {"below", "above", NULL};
-    lua_settop(L, 6);
-    repro_panel *p = checkax(L);
-    repro_plot_item it = {.kind = REPRO_IT_BRACE};
-    read_segment(L, &it);
-    lrepro_checkoptions(L, 6, "brace", keys);
+    repro_plot_item it;
+    repro_panel *p = segment(L, "brace", keys, REPRO_IT_BRACE, &it);
     it.text = lrepro_optstring(L, 6, "text", NULL);
     it.above = strcmp(optanchor(L, 6, "brace", "side", "below", sides), "above") == 0;
     it.color = optcolor(L, 6, "brace", "black", it.rgb);

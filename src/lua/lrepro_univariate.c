@@ -12,16 +12,9 @@
 static void free_spline(void *s) { repro_spline_free(s); }
 static const lrepro_type spline_type = {"repro.Spline", "spline", free_spline};
 
-static repro_spline *checkspline(lua_State *L, int idx)
-{
-    return lrepro_checkbox(L, idx, &spline_type);
-}
-
-/* Push an empty spline box (safe state), to be filled by the caller. */
-static lrepro_box *newsplinebox(lua_State *L)
-{
-    return lrepro_newbox(L, &spline_type, 0, 0);
-}
+static repro_spline *checkspline(lua_State *L, int idx) { return lrepro_checkbox(L, idx, &spline_type); }
+/* An empty spline box (safe state), to be filled by the caller. */
+static lrepro_box *newsplinebox(lua_State *L) { return lrepro_newbox(L, &spline_type, 0, 0); }
 
 void lrepro_pushspline(lua_State *L, void *sp)
 {
@@ -148,12 +141,7 @@ static int spline_index(lua_State *L)
         lua_pushinteger(L, (lua_Integer)sp->T);
         return 1;
     }
-    luaL_getmetatable(L, spline_type.name);
-    lua_getfield(L, -1, k);
-    if (lua_isnil(L, -1) || k[0] == '_')
-        return luaL_error(L, "spline has no field '%s' (fields: T, eval, knots, jumps, cost, "
-                             "slopes)", k);
-    return 1;
+    return lrepro_method(L, &spline_type, k, "T");
 }
 
 static repro_dataset *check1d(lua_State *L, int idx, const char *fn)
@@ -308,6 +296,5 @@ void lrepro_open_univariate(lua_State *L)
                                    {"nonunique", l_nonunique}, {"cost", l_cost},
                                    {"cpwl", l_cpwl},         {"family", l_family},
                                    {"lemma32", l_lemma32},   {NULL, NULL}};
-    luaL_newlib(L, fns); /* repro U */
-    lua_setfield(L, -2, "univariate");
+    lrepro_newmodule(L, "univariate", fns, NULL);
 }

@@ -144,7 +144,7 @@ do
   T.ok("__gc and __close are one free", mt.__gc == mt.__close)
   mt.__close(closed)
   mt.__gc(closed) -- idempotent: a second free does nothing
-  T.errors("a closed net", function() closed:eval({{1}}) end, "network already closed")
+  T.errors("a closed net", function() closed:eval({{1}}) end, "net already closed")
   T.errors("the free checks its type", function() mt.__gc(bx) end, "repro.Net expected")
   do local tbc <close> = repro.figure{name = "boxtest"}; T.ok("to-be-closed figure", tbc ~= nil) end
   local fig = repro.figure{name = "boxtest2"}
