@@ -27,6 +27,7 @@
 ---@field kernel repro.kernellib
 ---@field linalg repro.linalglib
 ---@field net repro.netlib
+---@field convex repro.convexlib
 repro = {}
 
 -- ---- core ------------------------------------------------------------------------------------
@@ -348,6 +349,85 @@ local netlib = {}
 ---@param path string
 ---@return repro.Net
 function netlib.load(path) end
+
+-- ---- convex programs -------------------------------------------------------------------------
+
+---Exact convex programs whose optima certify trained networks. A solver that stops short of its
+---tolerance returns nil and the reason.
+---@class repro.convexlib
+local convexlib = {}
+
+---An opaque handle on the optimal set of a relu2d problem (for convex.range).
+---@class repro.ConvexSolution
+
+---@class repro.ConvexUnivariate
+---@field spline repro.Spline # the optimum
+---@field cost number
+---@field gap number
+---@field candidates integer # knots on the grid
+---@field solves integer
+---@field iterations integer
+---@field knots number[]
+---@field jumps number[][] # rows of T
+
+---Problems (3) / (9) of the paper over a grid of candidate knots (d = 1): the least-cost
+---interpolant (lambda = 0) or the regularised fit.
+---@param ds repro.Dataset
+---@param opts? {grid?: integer, lambda?: number, tol?: number, max_iter?: integer} # grid 400, tol 1e-6
+---@return repro.ConvexUnivariate|nil result
+---@return string? reason # when the solver stopped short
+function convexlib.univariate(ds, opts) end
+
+---@class repro.ConvexRelu2d
+---@field net repro.Net # the optimal network
+---@field solution repro.ConvexSolution # for convex.range
+---@field cost number
+---@field dual number
+---@field gap number
+---@field interp number # interpolation error
+---@field barrier number
+---@field patterns integer # activation patterns
+---@field newton integer # Newton steps
+
+---The convex reformulation of the ReLU network problem in the plane (d = 2, T = 1).
+---@param ds repro.Dataset
+---@param opts? {lambda?: number, tol?: number, max_iter?: integer} # tol 1e-6, max_iter 2000
+---@return repro.ConvexRelu2d|nil result
+---@return string? reason
+function convexlib.relu2d(ds, opts) end
+
+---The range of f(z) over the optimal set of a lambda = 0 relu2d problem.
+---@param res repro.ConvexRelu2d
+---@param z number[] # {x1, x2}
+---@param opts? {slack?: number, gap?: number, max_iter?: integer}
+---@return number|nil lo # nil and the reason when the budget ran out
+---@return number|string hi
+function convexlib.range(res, z, opts) end
+
+---@class repro.ConvexCertificate
+---@field net repro.Net # the optimum found by column generation
+---@field objective number
+---@field dual number
+---@field gap number
+---@field ratio number
+---@field rounds integer
+---@field added integer # neurons added
+---@field K integer
+---@field trained number # the trained network's objective
+---@field lambda number # the group-lasso lambda used
+
+---Column generation from a trained network's neurons to the global optimum (d = 2).
+---@param net repro.Net
+---@param ds repro.Dataset
+---@param opts? {lambda?: number, objective?: "weight_decay"|"group", tol?: number, max_rounds?: integer}
+---@return repro.ConvexCertificate|nil result
+---@return string? reason
+function convexlib.certify(net, ds, opts) end
+
+---The number of activation patterns of the rows of X in the plane.
+---@param X number[][] # rows of 2
+---@return integer
+function convexlib.patterns(X) end
 
 -- ---- figures ---------------------------------------------------------------------------------
 
