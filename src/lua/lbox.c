@@ -54,10 +54,19 @@ static int cmpname(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int lrepro_method(lua_State *L, const lrepro_type *t, const char *k, const char *fields)
+int lrepro_index(lua_State *L, const lrepro_type *t, const lrepro_field *fields, const char *others)
 {
-    luaL_getmetatable(L, t->name); /* ... mt */
-    if (k[0] != '_' && lua_getfield(L, -1, k) == LUA_TFUNCTION) return 1; /* ... mt method */
+    const char *res = lrepro_checkbox(L, 1, t);
+    const char *k = luaL_checkstring(L, 2);
+    for (const lrepro_field *f = fields; f->name; f++)
+        if (strcmp(k, f->name) == 0) {
+            size_t v;
+            memcpy(&v, res + f->offset, sizeof v);
+            lua_pushinteger(L, (lua_Integer)v);
+            return 1;
+        }
+    luaL_getmetatable(L, t->name); /* box k mt */
+    if (k[0] != '_' && lua_getfield(L, -1, k) == LUA_TFUNCTION) return 1; /* box k mt method */
     lua_settop(L, 0);
     luaL_getmetatable(L, t->name); /* mt */
     const char *names[64];
@@ -73,9 +82,18 @@ int lrepro_method(lua_State *L, const lrepro_type *t, const char *k, const char 
     qsort(names, n, sizeof *names, cmpname);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    luaL_addstring(&b, fields);
-    for (size_t i = 0; i < n; i++) {
-        luaL_addstring(&b, ", ");
+    const char *sep = "";
+    for (const lrepro_field *f = fields; f->name; f++, sep = ", ") {
+        luaL_addstring(&b, sep);
+        luaL_addstring(&b, f->name);
+    }
+    if (others) {
+        luaL_addstring(&b, sep);
+        luaL_addstring(&b, others);
+        sep = ", ";
+    }
+    for (size_t i = 0; i < n; i++, sep = ", ") {
+        luaL_addstring(&b, sep);
         luaL_addstring(&b, names[i]);
     }
     luaL_pushresult(&b); /* mt list */

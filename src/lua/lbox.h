@@ -36,8 +36,13 @@ lrepro_box *lrepro_tobox(lua_State *L, int idx, const lrepro_type *t);
 /* The resource of the open box of type T at IDX; raises "<what> already closed" when closed. */
 void *lrepro_checkbox(lua_State *L, int idx, const lrepro_type *t);
 
-/* The end of an __index function of type T, after its data fields: pushes the method K (from the
- * metatable) and returns 1, or raises "<what> has no field 'K' (fields: FIELDS, <the methods>)". */
-int lrepro_method(lua_State *L, const lrepro_type *t, const char *k, const char *fields);
+/* A size_t member of a box's resource that Lua reads as a field (offsetof into the resource). */
+typedef struct { const char *name; size_t offset; } lrepro_field;
+
+/* __index of type T (box at 1, key at 2): the FIELDS (ending with a NULL name) as integers, else
+ * the method of that name from the metatable; else raises "<what> has no field 'K' (fields: ...)"
+ * listing FIELDS, OTHERS (names the caller's __index answers itself before, may be NULL) and the
+ * methods.  Returns 1 (one value pushed). */
+int lrepro_index(lua_State *L, const lrepro_type *t, const lrepro_field *fields, const char *others);
 
 #endif

@@ -4,6 +4,7 @@
 #include "lua/lrepro.h"
 
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 static void free_dataset(void *ds) { repro_dataset_free(ds); }
@@ -31,21 +32,16 @@ static void pushcolumn(lua_State *L, const gsl_matrix *m, size_t j)
 
 static int dataset_index(lua_State *L)
 {
+    static const lrepro_field fields[] = {{"N", offsetof(repro_dataset, N)},
+                                          {"d", offsetof(repro_dataset, d)},
+                                          {"T", offsetof(repro_dataset, T)}, {NULL, 0}};
     repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
-    const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "N") == 0)
-        lua_pushinteger(L, (lua_Integer)ds->N);
-    else if (strcmp(k, "d") == 0)
-        lua_pushinteger(L, (lua_Integer)ds->d);
-    else if (strcmp(k, "T") == 0)
-        lua_pushinteger(L, (lua_Integer)ds->T);
-    else if (strcmp(k, "x") == 0)
-        lrepro_pushmatrix(L, ds->X);
-    else if (strcmp(k, "y") == 0)
-        lrepro_pushmatrix(L, ds->Y);
-    else
-        return lrepro_method(L, &dataset_type, k, "N, d, T, x, y");
-    return 1;
+    const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
+    if (strcmp(k, "x") == 0 || strcmp(k, "y") == 0) {
+        lrepro_pushmatrix(L, k[0] == 'x' ? ds->X : ds->Y);
+        return 1;
+    }
+    return lrepro_index(L, &dataset_type, fields, "x, y");
 }
 
 /* ds:labels(t) / ds:inputs(j): column t of Y (a task's labels) or j of X (an input coordinate),

@@ -1,5 +1,6 @@
 /* repro.kernel: the Sobolev kernel interpolant ("repro.Kernel" userdata). */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -59,17 +60,9 @@ static int kernel_tostring(lua_State *L)
 
 static int kernel_index(lua_State *L)
 {
-    repro_kernel *ki = checkkernel(L, 1);
-    const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "T") == 0) {
-        lua_pushinteger(L, (lua_Integer)ki->T);
-        return 1;
-    }
-    if (strcmp(k, "N") == 0) {
-        lua_pushinteger(L, (lua_Integer)ki->N);
-        return 1;
-    }
-    return lrepro_method(L, &kernel_type, k, "N, T");
+    static const lrepro_field fields[] = {{"N", offsetof(repro_kernel, N)},
+                                          {"T", offsetof(repro_kernel, T)}, {NULL, 0}};
+    return lrepro_index(L, &kernel_type, fields, NULL);
 }
 
 /* repro.kernel.sobolev(ds [, {ridge = 0}]) */

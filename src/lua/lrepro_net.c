@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -494,21 +495,15 @@ static int net_tostring(lua_State *L)
 
 static int net_index(lua_State *L)
 {
+    static const lrepro_field fields[] = {{"d", offsetof(repro_net, d)}, {"T", offsetof(repro_net, T)},
+                                          {"K", offsetof(repro_net, K)}, {"P", offsetof(repro_net, P)},
+                                          {NULL, 0}};
     repro_net *net = checknet(L, 1);
-    const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "d") == 0)
-        lua_pushinteger(L, (lua_Integer)net->d);
-    else if (strcmp(k, "T") == 0)
-        lua_pushinteger(L, (lua_Integer)net->T);
-    else if (strcmp(k, "K") == 0)
-        lua_pushinteger(L, (lua_Integer)net->K);
-    else if (strcmp(k, "P") == 0)
-        lua_pushinteger(L, (lua_Integer)net->P);
-    else if (strcmp(k, "skip") == 0)
+    if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "skip") == 0) {
         lua_pushboolean(L, net->skip);
-    else
-        return lrepro_method(L, &net_type, k, "d, T, K, P, skip");
-    return 1;
+        return 1;
+    }
+    return lrepro_index(L, &net_type, fields, "skip");
 }
 
 void lrepro_open_net(lua_State *L)

@@ -3,6 +3,7 @@
 #include <gsl/gsl_matrix.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -135,13 +136,8 @@ static int spline_tostring(lua_State *L)
 
 static int spline_index(lua_State *L)
 {
-    repro_spline *sp = checkspline(L, 1);
-    const char *k = luaL_checkstring(L, 2);
-    if (strcmp(k, "T") == 0) {
-        lua_pushinteger(L, (lua_Integer)sp->T);
-        return 1;
-    }
-    return lrepro_method(L, &spline_type, k, "T");
+    static const lrepro_field fields[] = {{"T", offsetof(repro_spline, T)}, {NULL, 0}};
+    return lrepro_index(L, &spline_type, fields, NULL);
 }
 
 static repro_dataset *check1d(lua_State *L, int idx, const char *fn)
