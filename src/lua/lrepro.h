@@ -2,7 +2,8 @@
  *
  * luaopen_repro() builds the `repro` table; each lrepro_*.c file contributes its part through an
  * lrepro_open_<module>(L) function that is called with the repro table on top of the stack and
- * must leave the stack as it found it.  GSL objects created for a call are boxed in userdata
+ * must leave the stack as it found it.  The shared helpers below are in lhelpers.c (boxes of
+ * resources: lbox.h).  GSL objects created for a call are boxed in userdata
  * ("repro.Vector", "repro.Matrix", see lbox.h) so that a Lua error anywhere frees them. */
 #ifndef REPRO_LREPRO_H
 #define REPRO_LREPRO_H
@@ -18,6 +19,7 @@
 int luaopen_repro(lua_State *L);
 
 /* Module parts, each in its own lrepro_<name>.c. */
+void lrepro_open_helpers(lua_State *L);    /* the box types of lhelpers.c (Vector, Matrix) */
 void lrepro_open_core(lua_State *L);       /* check, value, params, random */
 void lrepro_open_dataset(lua_State *L);    /* repro.dataset */
 void lrepro_open_univariate(lua_State *L); /* repro.univariate */
@@ -53,6 +55,8 @@ lua_Integer lrepro_len(lua_State *L, int idx, const char *what);
  * wrap-around: rows = 2^32 + 1 is an error, not 1).  FN names the call. */
 lua_Integer lrepro_optcount(lua_State *L, int idx, const char *fn, const char *key,
                             lua_Integer def, lua_Integer lo, lua_Integer hi);
+/* The number at IDX, which must be finite; WHAT names the argument ("spline(x): x"). */
+double lrepro_checkfinite(lua_State *L, int idx, const char *what);
 /* Raise an error carrying the engine's last message (repro_errmsg). */
 int lrepro_engine_error(lua_State *L);
 /* Push NAMES (NULL-terminated) as one string "a, b, c" and return it (for messages). */

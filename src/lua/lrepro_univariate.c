@@ -49,21 +49,11 @@ static gsl_vector *checkrow(lua_State *L, int idx, size_t T, const char *what)
     return v;
 }
 
-static double checkfinite(lua_State *L, int idx, const char *what)
-{
-    int isnum;
-    double v = lua_tonumberx(L, idx, &isnum);
-    if (!isnum || lua_type(L, idx) != LUA_TNUMBER)
-        luaL_error(L, "%s: expected a number, got %s", what, luaL_typename(L, idx));
-    if (!isfinite(v)) luaL_error(L, "%s: expected a finite number, got %f", what, v);
-    return v;
-}
-
 /* sp(x) -> list of T values */
 static int spline_call(lua_State *L)
 {
     repro_spline *sp = checkspline(L, 1);
-    double x = checkfinite(L, 2, "spline(x): x");
+    double x = lrepro_checkfinite(L, 2, "spline(x): x");
     gsl_vector *out = lrepro_newvector(L, sp->T);
     repro_spline_eval(sp, x, out);
     lrepro_pushvector(L, out);
@@ -172,7 +162,7 @@ static int l_nonunique(lua_State *L)
     repro_dataset *ds = check1d(L, 1, "nonunique");
     double tol = REPRO_ALIGN_TOL;
     if (!lua_isnoneornil(L, 2)) {
-        tol = checkfinite(L, 2, "nonunique: tol");
+        tol = lrepro_checkfinite(L, 2, "nonunique: tol");
         if (tol < 0) return luaL_error(L, "nonunique: tol must be >= 0, got %f", tol);
     }
     size_t *idx = lua_newuserdatauv(L, ds->N * sizeof *idx, 0);
@@ -258,7 +248,7 @@ static int l_family(lua_State *L)
     lua_Integer i = lua_tointeger(L, 2);
     if (i < 2 || (size_t)i + 2 > ds->N)
         return luaL_error(L, "family: i must be in 2..N-2 = 2..%d, got %d", (int)ds->N - 2, (int)i);
-    double tau = checkfinite(L, 3, "family: tau");
+    double tau = lrepro_checkfinite(L, 3, "family: tau");
     gsl_vector *delta = checkrow(L, 4, ds->T, "family: delta");
     lrepro_box *box = newsplinebox(L);
     if (!(box->res = repro_univariate_family(ds, (size_t)i, tau, delta))) return lrepro_engine_error(L);
@@ -272,7 +262,7 @@ static int l_lemma32(lua_State *L)
     gsl_vector *b = checkrow(L, 2, a->size, "lemma32: b");
     gsl_vector *c = checkrow(L, 3, a->size, "lemma32: c");
     gsl_vector *d = checkrow(L, 4, a->size, "lemma32: delta");
-    double tau = checkfinite(L, 5, "lemma32: tau");
+    double tau = lrepro_checkfinite(L, 5, "lemma32: tau");
     double lhs, rhs;
     if (repro_lemma32(a, b, c, d, tau, &lhs, &rhs) != 0) return lrepro_engine_error(L);
     lua_pushnumber(L, lhs);
