@@ -1,15 +1,19 @@
 /* glasso: group lasso by block coordinate descent with an active-set Newton refinement on the
  * projected problem (contract in glasso.h). */
 #include "engine/glasso.h"
+#include "engine/glasso_work.h"
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_math.h>
+#include <gsl/gsl_permute_vector.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
 
 #include "core/err.h"
 #include "core/matutil.h"
@@ -24,7 +28,7 @@ static double frob2(const gsl_matrix *M)
     return s;
 }
 
-static double row_norm(const gsl_matrix *M, size_t k)
+double glasso_row_norm(const gsl_matrix *M, size_t k)
 {
     gsl_vector_const_view r = gsl_matrix_const_row(M, k);
     return gsl_blas_dnrm2(&r.vector);
@@ -33,7 +37,7 @@ static double row_norm(const gsl_matrix *M, size_t k)
 static double group_norm(const gsl_matrix *V)
 {
     double s = 0;
-    for (size_t k = 0; k < V->size1; k++) s += row_norm(V, k);
+    for (size_t k = 0; k < V->size1; k++) s += glasso_row_norm(V, k);
     return s;
 }
 
@@ -131,370 +135,146 @@ static int fit_free(const free_basis *fb, const gsl_matrix *M, gsl_matrix *U, gs
 
 /* ---- the projected group lasso -------------------------------------------------------------- */
 
-/* Workspace of one solve: A = P Phi (N x K) and its transpose At (rows a_k contiguous),
- * B = P Y, the residual R = B - A V, nrm2[k] = ||a_k||^2, scratch g and dv (T), C (K x T). */
-typedef struct {
-    gsl_matrix *A, *At, *B, *R, *C;
-    gsl_vector *g, *dv;
-    double *nrm2;
-    double a, lambda; /* a = 1/(N T) */
-} glasso_work;
-
 static void work_free(glasso_work *w)
 {
-    gsl_matrix *m[] = {w->A, w->At, w->B, w->R, w->C};
+    gsl_matrix *m[] = {w->A, w->At, w->B, w->R, w->R2, w->C};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) gsl_matrix_free(m[i]);
     gsl_vector_free(w->g);
     gsl_vector_free(w->dv);
     free(w->nrm2);
+    free(w->nz);
+    free(w->act);
 }
 
 /* R <- B - A V */
-static void residual(const glasso_work *w, const gsl_matrix *V, gsl_matrix *R)
+void glasso_residual(const glasso_work *w, const gsl_matrix *V, gsl_matrix *R)
 {
     gsl_matrix_memcpy(R, w->B);
     gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, w->A, V, 1.0, R);
 }
 
-static double objective(const glasso_work *w, const gsl_matrix *R, const gsl_matrix *V)
+/* sum_k ||v_k|| over the groups with w->nz[k] (the others are zero). */
+static double group_norm_nz(const glasso_work *w, const gsl_matrix *V)
 {
-    return w->a * frob2(R) + w->lambda * group_norm(V);
+    double s = 0;
+    for (size_t k = 0; k < V->size1; k++) {
+        if (!w->nz[k]) continue;
+        const double *v = V->data + k * V->tda;
+        double q = 0;
+        for (size_t t = 0; t < V->size2; t++) q += v[t] * v[t];
+        s += sqrt(q);
+    }
+    return s;
+}
+
+double glasso_objective(const glasso_work *w, const gsl_matrix *R, const gsl_matrix *V)
+{
+    return w->a * frob2(R) + w->lambda * group_norm_nz(w, V);
 }
 
 /* Duality gap at V with residual R (C = A^T R is computed into w->C).  Dual point
  * Theta = -s 2a R with s the best scale on [0, lambda / max_k ||2a c_k||]; the gap is
  *   a (1 - s)^2 ||R||^2 + sum_k (lambda ||v_k|| - 2 a s <c_k, v_k>),
- * each term >= 0 by the choice of s (rounding aside; the result is clamped at 0). */
-static double duality_gap(glasso_work *w, const gsl_matrix *R, const gsl_matrix *V)
+ * each term >= 0 by the choice of s (rounding aside; the result is clamped at 0).  Needs w->nz
+ * to match V. */
+double glasso_gap(glasso_work *w, const gsl_matrix *R, const gsl_matrix *V)
 {
     gsl_matrix *C = w->C;
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, R, 0.0, C);
-    double cmax = 0, cv = 0;
+    size_t T = V->size2;
+    double cmax2 = 0, cv = 0, vn = 0;
     for (size_t k = 0; k < C->size1; k++) {
-        gsl_vector_const_view ck = gsl_matrix_const_row(C, k), vk = gsl_matrix_const_row(V, k);
-        double d;
-        gsl_blas_ddot(&ck.vector, &vk.vector, &d);
+        const double *ck = C->data + k * C->tda, *vk = V->data + k * V->tda;
+        double c2 = 0;
+        for (size_t t = 0; t < T; t++) c2 += ck[t] * ck[t];
+        cmax2 = fmax(cmax2, c2);
+        if (!w->nz[k]) continue;
+        double d = 0, v2 = 0;
+        for (size_t t = 0; t < T; t++) {
+            d += ck[t] * vk[t];
+            v2 += vk[t] * vk[t];
+        }
         cv += d;
-        cmax = fmax(cmax, gsl_blas_dnrm2(&ck.vector));
+        vn += sqrt(v2);
     }
-    double rr = frob2(R), a = w->a;
+    double rr = frob2(R), a = w->a, cmax = sqrt(cmax2);
     double smax = cmax > 0 ? w->lambda / (2 * a * cmax) : HUGE_VAL;
     double s = rr > 0 ? 1 + cv / rr : 0;
     s = fmin(fmax(s, 0), smax);
-    double gap = a * (1 - s) * (1 - s) * rr;
-    for (size_t k = 0; k < C->size1; k++) {
-        gsl_vector_const_view ck = gsl_matrix_const_row(C, k), vk = gsl_matrix_const_row(V, k);
-        double d;
-        gsl_blas_ddot(&ck.vector, &vk.vector, &d);
-        gap += w->lambda * gsl_blas_dnrm2(&vk.vector) - 2 * a * s * d;
-    }
+    double gap = a * (1 - s) * (1 - s) * rr + w->lambda * vn - 2 * a * s * cv;
     return gap > 0 ? gap : 0;
 }
 
 /* Exact minimisation over the group v_k with the others fixed (R kept equal to B - A V):
  *   g = a_k^T R + ||a_k||^2 v_k,  v_k <- max(0, 1 - lambda / (2a ||g||)) g / ||a_k||^2.
- * Returns ||a_k||^2 ||change||^2, the squared change of the fit. */
+ * One fused pass for g and one for the rank-one update of R (no level-1 BLAS calls: T is often
+ * 1).  w->nz[k] records whether v_k != 0 afterwards.  Returns ||a_k||^2 ||change||^2, the squared
+ * change of the fit. */
 static double group_update(glasso_work *w, gsl_matrix *V, size_t k)
 {
-    double n2 = w->nrm2[k];
-    gsl_vector_view vk = gsl_matrix_row(V, k);
-    gsl_vector_const_view ak = gsl_matrix_const_row(w->At, k);
+    size_t N = w->R->size1, T = w->R->size2, tda = w->R->tda;
+    double n2 = w->nrm2[k], *v = V->data + k * V->tda, *g = w->g->data, *R = w->R->data;
+    const double *ak = w->At->data + k * w->At->tda;
     if (n2 == 0) { /* a zero column: the penalty alone decides */
-        gsl_vector_set_zero(&vk.vector);
+        for (size_t t = 0; t < T; t++) v[t] = 0;
+        w->nz[k] = 0;
         return 0;
     }
-    gsl_blas_dgemv(CblasTrans, 1.0, w->R, &ak.vector, 0.0, w->g);
-    gsl_blas_daxpy(n2, &vk.vector, w->g);
-    double ng = gsl_blas_dnrm2(w->g);
+    for (size_t t = 0; t < T; t++) g[t] = n2 * v[t];
+    for (size_t i = 0; i < N; i++) {
+        double aki = ak[i];
+        const double *Ri = R + i * tda;
+        for (size_t t = 0; t < T; t++) g[t] += aki * Ri[t];
+    }
+    double ng = 0;
+    for (size_t t = 0; t < T; t++) ng += g[t] * g[t];
+    ng = sqrt(ng);
     double shrink = 2 * w->a * ng > w->lambda ? (1 - w->lambda / (2 * w->a * ng)) / n2 : 0;
-    gsl_vector_memcpy(w->dv, w->g); /* dv = new - old */
-    gsl_vector_scale(w->dv, shrink);
-    gsl_vector_sub(w->dv, &vk.vector);
-    double ch = gsl_blas_dnrm2(w->dv);
+    double ch = 0, *dv = w->dv->data;
+    for (size_t t = 0; t < T; t++) {
+        dv[t] = shrink * g[t] - v[t]; /* dv = new - old */
+        ch += dv[t] * dv[t];
+    }
+    w->nz[k] = shrink > 0;
     if (ch == 0) return 0;
-    gsl_blas_dger(-1.0, &ak.vector, w->dv, w->R);
-    gsl_vector_add(&vk.vector, w->dv);
-    return n2 * ch * ch;
+    for (size_t i = 0; i < N; i++) {
+        double aki = ak[i];
+        double *Ri = R + i * tda;
+        for (size_t t = 0; t < T; t++) Ri[t] -= aki * dv[t];
+    }
+    for (size_t t = 0; t < T; t++) v[t] = shrink > 0 ? v[t] + dv[t] : 0;
+    return n2 * ch;
 }
 
-/* One sweep over all groups (ACTIVE_ONLY: only those with v_k != 0); the summed change. */
+/* w->nz and the list w->act of the groups with v_k != 0 (one scan of V). */
+void glasso_refresh_active(glasso_work *w, const gsl_matrix *V)
+{
+    w->nact = 0;
+    for (size_t k = 0; k < V->size1; k++) {
+        const double *v = V->data + k * V->tda;
+        size_t t = 0;
+        while (t < V->size2 && v[t] == 0) t++;
+        w->nz[k] = t < V->size2;
+        if (w->nz[k]) w->act[w->nact++] = k;
+    }
+}
+
+/* One sweep over all groups (then w->act lists the nonzero ones), or (ACTIVE_ONLY) over the
+ * groups of w->act that are still nonzero; the summed change. */
 static double sweep(glasso_work *w, gsl_matrix *V, int active_only)
 {
     double ch = 0;
+    if (active_only) {
+        for (size_t j = 0; j < w->nact; j++)
+            if (w->nz[w->act[j]]) ch += group_update(w, V, w->act[j]);
+        return ch;
+    }
+    w->nact = 0;
     for (size_t k = 0; k < V->size1; k++) {
-        if (active_only) {
-            gsl_vector_const_view vk = gsl_matrix_const_row(V, k);
-            if (gsl_vector_isnull(&vk.vector)) continue;
-        }
         ch += group_update(w, V, k);
+        if (w->nz[k]) w->act[w->nact++] = k;
     }
     return ch;
-}
-
-/* ---- active-set Newton refinement ------------------------------------------------------------ */
-
-/* On the active groups A (v_k != 0) the objective is smooth; with g the gradient restricted to A,
- *   g_k = -2a c_k + lambda u_k,  u_k = v_k / ||v_k||,  c = A^T R,
- *   H = 2a (A_A^T A_A (x) I_T) + blockdiag(lambda (I - u_k u_k^T) / ||v_k||).
- * H is singular when columns are (nearly) dependent, so the step solves (H + mu I) d = -g with
- * mu = NEWTON_DAMP * max diag H (raised tenfold while the Cholesky factorisation fails): along
- * well-determined directions this is Newton's step, along (nearly) flat ones a long descent step
- * that runs into a boundary.  Boundary: the first group whose radial part <v_k + t d_k, u_k>
- * reaches 0 (for T = 1 the point where v_k changes sign); the trial point at that t has the
- * group set to 0 (it leaves the active set, as in a primal active-set method).  Backtracking
- * (halving, Armijo constant 1e-4, without the zeroing once t is below the boundary) keeps the
- * objective strictly decreasing. */
-#define NEWTON_MAX 600     /* largest |A| T for which Newton is tried (a dense m x m factorisation) */
-#define NEWTON_STEPS 60    /* Newton steps per refinement phase */
-#define NEWTON_DAMP 1e-13  /* smallest relative Levenberg damping */
-#define NEWTON_DAMP0 1e-6  /* relative damping of the first step */
-#define NEWTON_ENTRY 1e-3  /* refine only when inactive groups violate ||2a c_k|| <= lambda by less */
-
-typedef struct {
-    size_t *idx;        /* the active groups, n of them */
-    size_t n, m;        /* m = n T */
-    gsl_matrix *H;      /* m x m */
-    gsl_vector *g, *d;  /* m */
-    gsl_matrix *Vt, *Rt; /* trial point K x T and its residual N x T */
-    double damp;        /* the Levenberg damping relative to max diag H */
-    int full;           /* the last step was the whole Newton step (t = 1, no group dropped) */
-} newton_work;
-
-static void newton_free(newton_work *nw)
-{
-    free(nw->idx);
-    gsl_matrix_free(nw->H);
-    gsl_vector_free(nw->g);
-    gsl_vector_free(nw->d);
-    gsl_matrix_free(nw->Vt);
-    gsl_matrix_free(nw->Rt);
-}
-
-/* The active groups of V into nw->idx; returns n. */
-static size_t active_groups(const gsl_matrix *V, size_t *idx)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < V->size1; k++) {
-        gsl_vector_const_view vk = gsl_matrix_const_row(V, k);
-        if (!gsl_vector_isnull(&vk.vector)) idx[n++] = k;
-    }
-    return n;
-}
-
-/* Largest relative violation max_{k inactive} 2a ||c_k|| / lambda - 1 (w->C holds A^T R). */
-static double inactive_violation(const glasso_work *w, const gsl_matrix *V)
-{
-    double worst = -1;
-    for (size_t k = 0; k < V->size1; k++) {
-        gsl_vector_const_view vk = gsl_matrix_const_row(V, k);
-        if (!gsl_vector_isnull(&vk.vector)) continue;
-        worst = fmax(worst, 2 * w->a * row_norm(w->C, k) / w->lambda - 1);
-    }
-    return worst;
-}
-
-/* The exact group update (group_update) of every inactive group with 2a ||c_k|| > lambda
- * (w->C = A^T R at V, w->R = B - A V on entry; w->R is kept up to date). */
-static void readmit(glasso_work *w, gsl_matrix *V)
-{
-    for (size_t k = 0; k < V->size1; k++) {
-        gsl_vector_const_view vk = gsl_matrix_const_row(V, k);
-        if (gsl_vector_isnull(&vk.vector) && 2 * w->a * row_norm(w->C, k) > w->lambda)
-            group_update(w, V, k);
-    }
-}
-
-/* Gradient and Hessian on the active set (w->C = A^T R at V). */
-static void newton_system(const glasso_work *w, const gsl_matrix *V, newton_work *nw)
-{
-    size_t n = nw->n, T = V->size2;
-    double a2 = 2 * w->a;
-    gsl_matrix_set_zero(nw->H);
-    for (size_t i = 0; i < n; i++) {
-        size_t ki = nw->idx[i];
-        gsl_vector_const_view ai = gsl_matrix_const_row(w->At, ki);
-        for (size_t j = 0; j <= i; j++) {
-            gsl_vector_const_view aj = gsl_matrix_const_row(w->At, nw->idx[j]);
-            double gij;
-            gsl_blas_ddot(&ai.vector, &aj.vector, &gij);
-            for (size_t t = 0; t < T; t++) {
-                gsl_matrix_set(nw->H, i * T + t, j * T + t, a2 * gij);
-                gsl_matrix_set(nw->H, j * T + t, i * T + t, a2 * gij);
-            }
-        }
-        double nv = row_norm(V, ki), pen = w->lambda / nv;
-        for (size_t t = 0; t < T; t++) {
-            double ut = gsl_matrix_get(V, ki, t) / nv;
-            gsl_vector_set(nw->g, i * T + t, -a2 * gsl_matrix_get(w->C, ki, t) + w->lambda * ut);
-            for (size_t s = 0; s < T; s++) {
-                double us = gsl_matrix_get(V, ki, s) / nv;
-                double h = gsl_matrix_get(nw->H, i * T + t, i * T + s);
-                gsl_matrix_set(nw->H, i * T + t, i * T + s, h + pen * ((t == s) - ut * us));
-            }
-        }
-    }
-}
-
-/* d = -(H + mu I)^{-1} g; H is overwritten.  Returns 0, or -1 when no damping up to the scale
- * of H makes the matrix numerically positive definite. */
-static int newton_direction(newton_work *nw)
-{
-    size_t m = nw->m;
-    double hmax = 0;
-    for (size_t i = 0; i < m; i++) hmax = fmax(hmax, gsl_matrix_get(nw->H, i, i));
-    if (!(hmax > 0) || !isfinite(hmax)) return -1;
-    gsl_matrix *H0 = gsl_matrix_alloc(m, m);
-    if (!H0) return -1;
-    gsl_matrix_memcpy(H0, nw->H);
-    int st = -1;
-    for (; nw->damp <= 1; nw->damp *= 10) {
-        double mu = nw->damp * hmax;
-        gsl_matrix_memcpy(nw->H, H0);
-        for (size_t i = 0; i < m; i++) gsl_matrix_set(nw->H, i, i, gsl_matrix_get(H0, i, i) + mu);
-        if (gsl_linalg_cholesky_decomp1(nw->H) != GSL_SUCCESS) continue;
-        if (gsl_linalg_cholesky_solve(nw->H, nw->g, nw->d) != GSL_SUCCESS) continue;
-        gsl_vector_scale(nw->d, -1.0);
-        st = 0;
-        for (size_t i = 0; i < m; i++)
-            if (!isfinite(gsl_vector_get(nw->d, i))) st = -1;
-        if (st == 0) break;
-    }
-    gsl_matrix_free(H0);
-    return st;
-}
-
-/* The first t > 0 at which an active group's radial part <v_k + t d_k, u_k> reaches 0 (HUGE_VAL
- * when none does); *KB receives its position in the active list. */
-static double newton_boundary(const gsl_matrix *V, const newton_work *nw, size_t *kb)
-{
-    size_t T = V->size2;
-    double tb = HUGE_VAL;
-    for (size_t i = 0; i < nw->n; i++) {
-        size_t k = nw->idx[i];
-        double nv = row_norm(V, k), rho = 0;
-        for (size_t t = 0; t < T; t++) rho += gsl_vector_get(nw->d, i * T + t) * gsl_matrix_get(V, k, t);
-        rho /= nv;
-        if (rho < 0 && nv / -rho < tb) {
-            tb = nv / -rho;
-            *kb = i;
-        }
-    }
-    return tb;
-}
-
-/* Vt = V + t d on the active rows (row KB of the active list set to 0 when ZERO). */
-static void newton_trial(const gsl_matrix *V, newton_work *nw, double t, int zero, size_t kb)
-{
-    size_t T = V->size2;
-    gsl_matrix_memcpy(nw->Vt, V);
-    for (size_t i = 0; i < nw->n; i++)
-        for (size_t s = 0; s < T; s++) {
-            double v = zero && i == kb ? 0 : gsl_matrix_get(V, nw->idx[i], s) +
-                                                 t * gsl_vector_get(nw->d, i * T + s);
-            gsl_matrix_set(nw->Vt, nw->idx[i], s, v);
-        }
-}
-
-/* One damped Newton step with line search from V (objective F; w->C = A^T R at V).  Returns 1
- * when a point with a lower objective was accepted (V updated), 0 when none was found, -1 when
- * the direction could not be computed; *DEC receives the Newton decrement -g.d. */
-static int newton_step(glasso_work *w, gsl_matrix *V, double F, newton_work *nw, double *dec)
-{
-    newton_system(w, V, nw);
-    if (newton_direction(nw) != 0) return -1;
-    double slope;
-    gsl_blas_ddot(nw->g, nw->d, &slope);
-    *dec = -slope;
-    if (!(slope < 0)) return 0;
-    size_t kb = 0;
-    double tb = newton_boundary(V, nw, &kb);
-    double t = fmin(1.0, tb);
-    int zero = tb <= 1.0;
-    nw->full = !zero;
-    for (int ls = 0; ls < 60; ls++) {
-        newton_trial(V, nw, t, zero, kb);
-        residual(w, nw->Vt, nw->Rt);
-        double Ft = objective(w, nw->Rt, nw->Vt);
-        if (Ft < F && Ft <= F + 1e-4 * t * slope) {
-            gsl_matrix_memcpy(V, nw->Vt);
-            return 1;
-        }
-        nw->full = 0;
-        if (zero) {
-            zero = 0; /* first try the boundary point itself without zeroing */
-            continue;
-        }
-        t *= 0.5;
-    }
-    return 0;
-}
-
-/* Refinement phase from V: Newton steps on the current active set while the gap exceeds
- * tol * objective, at most NEWTON_STEPS of them and while *IT < MAX_ITER (each step, and each
- * re-admission of violating inactive groups by their exact group update, counts as an
- * iteration).  Returns 1 when the gap criterion was met, 0 otherwise; *GAP holds the gap at the
- * returned V whenever the phase evaluated one (V is never worse than on entry).  It gives up at
- * once when there is no active group or more than NEWTON_MAX unknowns, or when an inactive group
- * violates its optimality condition by more than NEWTON_ENTRY on entry (BCD must first find the
- * active set); later when a step fails or the Newton decrement falls below 1e-3 tol objective
- * (rounding: BCD's turn). */
-static int newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
-                        double *gap)
-{
-    size_t K = V->size1, T = V->size2, N = w->A->size1;
-    newton_work nw = {0};
-    int converged = 0;
-    size_t nact = 0;
-    for (size_t k = 0; k < K; k++) nact += row_norm(V, k) > 0;
-    if (nact == 0 || nact * T > NEWTON_MAX) return 0; /* cheap exit: nothing to refine */
-    nw.damp = NEWTON_DAMP0;
-    nw.idx = malloc(K * sizeof *nw.idx);
-    nw.Vt = gsl_matrix_alloc(K, T);
-    nw.Rt = gsl_matrix_alloc(N, T);
-    if (!nw.idx || !nw.Vt || !nw.Rt) goto done;
-    for (int step = 0; step <= NEWTON_STEPS; step++) {
-        residual(w, V, w->R);
-        double F = objective(w, w->R, V);
-        *gap = duality_gap(w, w->R, V);
-        if (*gap <= tol * fmax(F, 1e-300)) {
-            converged = 1;
-            break;
-        }
-        if (step == NEWTON_STEPS || *it >= max_iter) break;
-        double viol = inactive_violation(w, V);
-        if (step == 0 && viol > NEWTON_ENTRY) break;
-        if (viol > 0) { /* groups that want in: their exact BCD update, then Newton again */
-            readmit(w, V);
-            (*it)++;
-            continue;
-        }
-        size_t n = active_groups(V, nw.idx);
-        if (n == 0 || n * T > NEWTON_MAX) break;
-        if (n != nw.n || !nw.H) { /* (re)allocate the system for n groups */
-            gsl_matrix_free(nw.H);
-            gsl_vector_free(nw.g);
-            gsl_vector_free(nw.d);
-            nw.n = n;
-            nw.m = n * T;
-            nw.H = gsl_matrix_alloc(nw.m, nw.m);
-            nw.g = gsl_vector_alloc(nw.m);
-            nw.d = gsl_vector_alloc(nw.m);
-            if (!nw.H || !nw.g || !nw.d) break;
-        }
-        double dec = 0;
-        int st = newton_step(w, V, F, &nw, &dec);
-        if (st != 1) break;
-        (*it)++;
-        nw.damp = nw.full ? fmax(1e-2 * nw.damp, NEWTON_DAMP) : fmin(10 * nw.damp, 1.0);
-        if (dec <= 1e-3 * tol * F) { /* stationary on A, yet no convergence: rounding */
-            residual(w, V, w->R);
-            *gap = duality_gap(w, w->R, V); /* the gap at the returned V */
-            break;
-        }
-    }
-done:
-    newton_free(&nw);
-    return converged;
 }
 
 /* Block coordinate descent with an active set: a sweep over all groups, then sweeps over the
@@ -511,9 +291,9 @@ static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
     int converged = 0;
     double gap;
     for (;;) {
-        residual(w, V, w->R); /* fresh: no drift from the rank-one updates */
-        double F = objective(w, w->R, V);
-        gap = duality_gap(w, w->R, V);
+        glasso_residual(w, V, w->R); /* fresh: no drift from the rank-one updates */
+        double F = glasso_objective(w, w->R, V);
+        gap = glasso_gap(w, w->R, V);
         if (gap <= tol * fmax(F, 1e-300)) {
             converged = 1;
             break;
@@ -522,10 +302,10 @@ static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
         double full = sweep(w, V, 0);
         it++;
         if (full == 0) {
-            residual(w, V, w->R);
-            gap = duality_gap(w, w->R, V);
-            converged = gap <= tol * fmax(objective(w, w->R, V), 1e-300);
-            if (!converged && it < max_iter) converged = newton_phase(w, tol, max_iter, V, &it, &gap);
+            glasso_residual(w, V, w->R);
+            gap = glasso_gap(w, w->R, V);
+            converged = gap <= tol * fmax(glasso_objective(w, w->R, V), 1e-300);
+            if (!converged && it < max_iter) converged = glasso_newton_phase(w, tol, max_iter, V, &it, &gap);
             break;
         }
         double first = -1;
@@ -536,12 +316,14 @@ static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
             if (ch <= 1e-4 * first) break;
         }
         if (++round >= next_newton && it < max_iter) {
-            size_t it0 = it;
-            if (newton_phase(w, tol, max_iter, V, &it, &gap)) {
+            glasso_residual(w, V, w->R);
+            double gap0 = glasso_gap(w, w->R, V);
+            gap = gap0;
+            if (glasso_newton_phase(w, tol, max_iter, V, &it, &gap)) {
                 converged = 1;
                 break;
             }
-            if (it > it0) wait *= 2; /* Newton ran but did not finish: back off */
+            if (!(gap < 0.1 * gap0)) wait *= 2; /* Newton did not help much: back off */
             next_newton = round + wait;
         }
     }
@@ -617,9 +399,13 @@ int repro_glasso_solve(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_ma
     w.g = gsl_vector_alloc(T);
     w.dv = gsl_vector_alloc(T);
     w.nrm2 = malloc(K * sizeof *w.nrm2);
+    w.R2 = gsl_matrix_alloc(N, T);
+    w.nz = malloc(K);
+    w.act = malloc(K * sizeof *w.act);
     tmpK = gsl_matrix_alloc(fb.r, K);
     tmpT = gsl_matrix_alloc(fb.r, T);
-    if (!w.A || !w.At || !w.B || !w.R || !w.C || !w.g || !w.dv || !w.nrm2 || !tmpK || !tmpT) {
+    if (!w.A || !w.At || !w.B || !w.R || !w.R2 || !w.C || !w.g || !w.dv || !w.nrm2 || !w.nz ||
+        !w.act || !tmpK || !tmpT) {
         repro_err("glasso: out of memory (N = %zu, K = %zu, T = %zu)", N, K, T);
         goto done;
     }
@@ -633,6 +419,7 @@ int repro_glasso_solve(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_ma
     }
     gsl_matrix_memcpy(w.B, Y);
     project_out(&fb, w.B, tmpT);
+    glasso_refresh_active(&w, V);
     bcd(&w, tol, max_iter, V, &r);
     /* the free part: least squares of Y - Phi V on [1 Xs] (w.R is N x T scratch here) */
     gsl_matrix_memcpy(w.R, Y);

@@ -1,0 +1,39 @@
+/* glasso_work: the workspace and helpers shared by glasso.c (block coordinate descent) and
+ * glasso_newton.c (Newton refinement in the variational form, support reduction).  Internal to
+ * the group lasso; the contract of the solver is in glasso.h. */
+#ifndef REPRO_GLASSO_WORK_H
+#define REPRO_GLASSO_WORK_H
+
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+/* Workspace of one solve: A = P Phi (N x K) and its transpose At (rows a_k contiguous),
+ * B = P Y, the residual R = B - A V, R2 (N x T scratch), nrm2[k] = ||a_k||^2, scratch g and dv
+ * (T), C (K x T); nz[k] = (v_k != 0) and the list act of groups that were nonzero after the last
+ * full sweep (nact of them). */
+typedef struct {
+    gsl_matrix *A, *At, *B, *R, *R2, *C;
+    gsl_vector *g, *dv;
+    double *nrm2;
+    unsigned char *nz;
+    size_t *act, nact;
+    double a, lambda; /* a = 1/(N T) */
+} glasso_work;
+
+double glasso_row_norm(const gsl_matrix *M, size_t k);
+/* R <- B - A V */
+void glasso_residual(const glasso_work *w, const gsl_matrix *V, gsl_matrix *R);
+/* a ||R||^2 + lambda sum_k ||v_k|| (w->nz must match V) */
+double glasso_objective(const glasso_work *w, const gsl_matrix *R, const gsl_matrix *V);
+/* The duality gap at V with residual R (w->C receives A^T R; w->nz must match V). */
+double glasso_gap(glasso_work *w, const gsl_matrix *R, const gsl_matrix *V);
+/* w->nz and w->act from V (one scan). */
+void glasso_refresh_active(glasso_work *w, const gsl_matrix *V);
+/* A Newton refinement phase (glasso_newton.c, contract there). */
+int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
+                        double *gap);
+/* A null direction of the vec(a_k x_k^T), k in IDX (glasso_newton.c, contract there). */
+int glasso_null_direction(const glasso_work *w, const size_t *idx, size_t n, const gsl_matrix *X,
+                          double *delta);
+
+#endif
