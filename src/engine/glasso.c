@@ -7,13 +7,10 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_math.h>
-#include <gsl/gsl_permute_vector.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
-#include <stdio.h>
 
 #include "core/err.h"
 #include "core/matutil.h"
@@ -377,61 +374,104 @@ static double full_objective(const gsl_matrix *Phi, const gsl_matrix *Xs, const 
     return frob2(M) / ((double)M->size1 * (double)M->size2) + lambda * group_norm(V);
 }
 
+/* The workspace of one problem: basis of [1 Xs], A = P Phi, At, nrm2, B = P Y, nz/act from V. */
+static int work_setup(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
+                      double lambda, const gsl_matrix *V, free_basis *fb, glasso_work *w)
+{
+    size_t N = Phi->size1, K = Phi->size2, T = Y->size2;
+    if (basis_build(Xs, N, fb) != 0) return -1;
+    w->a = 1.0 / ((double)N * (double)T);
+    w->lambda = lambda;
+    w->A = gsl_matrix_alloc(N, K);
+    w->At = gsl_matrix_alloc(K, N);
+    w->B = gsl_matrix_alloc(N, T);
+    w->R = gsl_matrix_alloc(N, T);
+    w->C = gsl_matrix_alloc(K, T);
+    w->g = gsl_vector_alloc(T);
+    w->dv = gsl_vector_alloc(T);
+    w->nrm2 = malloc(K * sizeof *w->nrm2);
+    w->R2 = gsl_matrix_alloc(N, T);
+    w->nz = malloc(K);
+    w->act = malloc(K * sizeof *w->act);
+    gsl_matrix *tmpK = gsl_matrix_alloc(fb->r, K), *tmpT = gsl_matrix_alloc(fb->r, T);
+    int st = 0;
+    if (!w->A || !w->At || !w->B || !w->R || !w->R2 || !w->C || !w->g || !w->dv || !w->nrm2 ||
+        !w->nz || !w->act || !tmpK || !tmpT) {
+        st = repro_err("glasso: out of memory (N = %zu, K = %zu, T = %zu)", N, K, T);
+    } else {
+        gsl_matrix_memcpy(w->A, Phi);
+        project_out(fb, w->A, tmpK);
+        gsl_matrix_transpose_memcpy(w->At, w->A);
+        for (size_t k = 0; k < K; k++) {
+            gsl_vector_const_view ak = gsl_matrix_const_row(w->At, k);
+            double nk = gsl_blas_dnrm2(&ak.vector);
+            w->nrm2[k] = nk * nk;
+        }
+        gsl_matrix_memcpy(w->B, Y);
+        project_out(fb, w->B, tmpT);
+        glasso_refresh_active(w, V);
+    }
+    gsl_matrix_free(tmpK);
+    gsl_matrix_free(tmpT);
+    return st;
+}
+
+/* After the projected problem: (c, U) = least squares of Y - Phi V on [1 Xs], and the full
+ * objective (w->R is N x T scratch). */
+static int finish(const free_basis *fb, glasso_work *w, const gsl_matrix *Phi, const gsl_matrix *Xs,
+                  const gsl_matrix *Y, const gsl_matrix *V, gsl_matrix *U, gsl_vector *c,
+                  double *objective)
+{
+    gsl_matrix_memcpy(w->R, Y);
+    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, Phi, V, 1.0, w->R);
+    if (fit_free(fb, w->R, U, c) != 0) return -1;
+    *objective = full_objective(Phi, Xs, Y, w->lambda, V, U, c, w->R);
+    return 0;
+}
+
 int repro_glasso_solve(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
                        double lambda, double tol, size_t max_iter, gsl_matrix *V, gsl_matrix *U,
                        gsl_vector *c, repro_glasso_report *rep)
 {
     if (glasso_check(Phi, Xs, Y, lambda, tol, V, U, c) != 0) return -1;
-    size_t N = Phi->size1, K = Phi->size2, T = Y->size2;
     free_basis fb = {0};
     glasso_work w = {0};
-    gsl_matrix *tmpK = NULL, *tmpT = NULL;
     repro_glasso_report r = {0};
     int status = -1;
-    if (basis_build(Xs, N, &fb) != 0) goto done;
-    w.a = 1.0 / ((double)N * (double)T);
-    w.lambda = lambda;
-    w.A = gsl_matrix_alloc(N, K);
-    w.At = gsl_matrix_alloc(K, N);
-    w.B = gsl_matrix_alloc(N, T);
-    w.R = gsl_matrix_alloc(N, T);
-    w.C = gsl_matrix_alloc(K, T);
-    w.g = gsl_vector_alloc(T);
-    w.dv = gsl_vector_alloc(T);
-    w.nrm2 = malloc(K * sizeof *w.nrm2);
-    w.R2 = gsl_matrix_alloc(N, T);
-    w.nz = malloc(K);
-    w.act = malloc(K * sizeof *w.act);
-    tmpK = gsl_matrix_alloc(fb.r, K);
-    tmpT = gsl_matrix_alloc(fb.r, T);
-    if (!w.A || !w.At || !w.B || !w.R || !w.R2 || !w.C || !w.g || !w.dv || !w.nrm2 || !w.nz ||
-        !w.act || !tmpK || !tmpT) {
-        repro_err("glasso: out of memory (N = %zu, K = %zu, T = %zu)", N, K, T);
-        goto done;
-    }
-    gsl_matrix_memcpy(w.A, Phi);
-    project_out(&fb, w.A, tmpK);
-    gsl_matrix_transpose_memcpy(w.At, w.A);
-    for (size_t k = 0; k < K; k++) {
-        gsl_vector_const_view ak = gsl_matrix_const_row(w.At, k);
-        double nk = gsl_blas_dnrm2(&ak.vector);
-        w.nrm2[k] = nk * nk;
-    }
-    gsl_matrix_memcpy(w.B, Y);
-    project_out(&fb, w.B, tmpT);
-    glasso_refresh_active(&w, V);
+    if (work_setup(Phi, Xs, Y, lambda, V, &fb, &w) != 0) goto done;
     bcd(&w, tol, max_iter, V, &r);
-    /* the free part: least squares of Y - Phi V on [1 Xs] (w.R is N x T scratch here) */
-    gsl_matrix_memcpy(w.R, Y);
-    gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1.0, Phi, V, 1.0, w.R);
-    if (fit_free(&fb, w.R, U, c) != 0) goto done;
-    r.objective = full_objective(Phi, Xs, Y, lambda, V, U, c, w.R);
+    if (finish(&fb, &w, Phi, Xs, Y, V, U, c, &r.objective) != 0) goto done;
     if (rep) *rep = r;
     status = 0;
 done:
     basis_free(&fb);
     work_free(&w);
-    gsl_matrix_free(tmpK);
-    gsl_matrix_free(tmpT);
+    return status;
+}
+
+int repro_glasso_sparsify(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
+                          double lambda, gsl_matrix *V, gsl_matrix *U, gsl_vector *c,
+                          repro_glasso_report *rep)
+{
+    if (glasso_check(Phi, Xs, Y, lambda, 1.0, V, U, c) != 0) return -1;
+    free_basis fb = {0};
+    glasso_work w = {0};
+    repro_glasso_report r = {0};
+    int status = -1;
+    if (work_setup(Phi, Xs, Y, lambda, V, &fb, &w) != 0) goto done;
+    long removed = glasso_sparsify(&w, V);
+    if (removed < 0) {
+        repro_err("glasso: out of memory in the support reduction");
+        goto done;
+    }
+    glasso_residual(&w, V, w.R);
+    r.gap = glasso_gap(&w, w.R, V);
+    r.iterations = (size_t)removed;
+    if (finish(&fb, &w, Phi, Xs, Y, V, U, c, &r.objective) != 0) goto done;
+    if (rep) *rep = r;
+    status = 0;
+done:
+    basis_free(&fb);
+    work_free(&w);
     return status;
 }

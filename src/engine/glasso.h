@@ -64,4 +64,21 @@ int repro_glasso_solve(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_ma
                        double lambda, double tol, size_t max_iter, gsl_matrix *V, gsl_matrix *U,
                        gsl_vector *c, repro_glasso_report *rep);
 
+/* The sparse finishing step (support reduction, Caratheodory style) at a solution (V, U, c) of
+ * the problem above, e.g. one returned by repro_glasso_solve: with eta_k = ||v_k|| and the
+ * directions u_k = v_k / ||v_k|| fixed, while the (projected) columns vec(a_k u_k^T) of the
+ * nonzero groups are linearly dependent (pivoted Cholesky of their Gram matrix, a pivot <= 1e-14
+ * of the largest, i.e. a column within 1e-7 relative of the span of the others), weight moves
+ * along the null direction delta (sum_k delta_k a_k u_k^T = 0, so the fit is unchanged) with
+ * sum_k delta_k <= 0 (the penalty does not grow) until a group reaches 0.  A move that would raise
+ * the objective by more than 1e-13 relative is not made (and ends the reduction).  On return the
+ * nonzero groups have independent columns: for T = 1 at most rank(P Phi) <= N - 1 - rank(Xs) of
+ * them.  At an optimum the result is an optimum with the same fit (the certificate is
+ * unchanged); (c, U) are refitted.  REP (may be NULL) receives the objective and duality gap at
+ * the returned point, iterations = the number of groups set to 0, converged = 0.  Arguments as
+ * for repro_glasso_solve. */
+int repro_glasso_sparsify(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
+                          double lambda, gsl_matrix *V, gsl_matrix *U, gsl_vector *c,
+                          repro_glasso_report *rep);
+
 #endif

@@ -159,53 +159,85 @@ static void eta_to_V(glasso_work *w, const double *eta, gsl_matrix *V)
 /* ---- support reduction ------------------------------------------------------------------ */
 
 /* A vector delta (length n) with sum_j delta_j a_{k_j} x_{k_j}^T = 0 (k_j = IDX[j], x_k = row k of
- * X): the Gram matrix of the vec(a_k x_k^T), G_ij = (a_ki . a_kj)(x_ki . x_kj) (n x n, whatever
- * T), is factorised by pivoted Cholesky, P^T G P = L D L^T (D decreasing); the first pivot with
- * D_r <= NULL_TOL D_0 (a column within sqrt(NULL_TOL) relative of the span of the earlier ones)
- * is written as their combination: L11^T x = L[r, 0:r], delta = P [x; -1; 0 ...].  Returns 1
- * with DELTA (nonzero) filled, 0 when the columns are independent (to that tolerance), -1 when
- * out of memory. */
-#define NULL_TOL 1e-14
+ * X), the columns being the vec(a_k x_k^T).  EXACT = 0: their Gram matrix G_ij = (a_ki . a_kj)
+ * (x_ki . x_kj) (n x n, whatever T) is factorised by pivoted Cholesky, P^T G P = L D L^T (D
+ * decreasing), and the first pivot with D_r <= GRAM_TOL D_0 (a column within about 1e-7 relative
+ * of the span of the earlier ones) is written as their combination: L11^T x = L[r, 0:r],
+ * delta = P [x; -1; 0 ...].  EXACT = 1: QR with column pivoting of the (N T) x n matrix itself
+ * (zero rows added when n > N T), pivot |R_rr| <= QR_TOL |R_00|, R11 x = R[0:r, r]: accurate to
+ * rounding, O(N T n^2).  Returns 1 with DELTA (nonzero) filled, 0 when the columns are
+ * independent (to that tolerance), -1 when out of memory. */
+#define GRAM_TOL 1e-14
+#define QR_TOL 1e-11
 int glasso_null_direction(const glasso_work *w, const size_t *idx, size_t n, const gsl_matrix *X,
-                          double *delta)
+                          int exact, double *delta)
 {
-    size_t N = w->A->size1, T = X->size2;
+    size_t N = w->A->size1, T = X->size2, m = exact ? (N * T > n ? N * T : n) : n;
     if (n < 2) return 0;
-    gsl_matrix *G = gsl_matrix_alloc(n, n);
+    gsl_matrix *G = gsl_matrix_calloc(m, n);
+    gsl_vector *tau = exact ? gsl_vector_alloc(n < m ? n : m) : NULL;
+    gsl_vector *nrm = exact ? gsl_vector_alloc(n) : NULL;
     gsl_permutation *p = gsl_permutation_alloc(n);
     int found = -1;
-    if (!G || !p) goto done;
-    for (size_t i = 0; i < n; i++) {
-        const double *ai = w->At->data + idx[i] * w->At->tda, *xi = X->data + idx[i] * X->tda;
-        for (size_t j = 0; j <= i; j++) {
-            const double *aj = w->At->data + idx[j] * w->At->tda, *xj = X->data + idx[j] * X->tda;
-            double sa = 0, sx = 0;
-            for (size_t l = 0; l < N; l++) sa += ai[l] * aj[l];
-            for (size_t t = 0; t < T; t++) sx += xi[t] * xj[t];
-            gsl_matrix_set(G, i, j, sa * sx);
-            gsl_matrix_set(G, j, i, sa * sx);
+    if (!G || !p || (exact && (!tau || !nrm))) goto done;
+    size_t r = 0;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    if (exact) {
+        for (size_t j = 0; j < n; j++) {
+            const double *ak = w->At->data + idx[j] * w->At->tda, *xk = X->data + idx[j] * X->tda;
+            for (size_t i = 0; i < N; i++)
+                for (size_t t = 0; t < T; t++) gsl_matrix_set(G, i * T + t, j, ak[i] * xk[t]);
+        }
+        int signum;
+        gsl_linalg_QRPT_decomp(G, tau, p, &signum, nrm);
+        double r0 = fabs(gsl_matrix_get(G, 0, 0));
+        while (r < n && r < m && fabs(gsl_matrix_get(G, r, r)) > QR_TOL * r0) r++;
+        found = 0;
+        if (r < n && r0 > 0) {
+            for (size_t j = 0; j < n; j++) delta[j] = 0;
+            for (size_t i = r; i-- > 0;) { /* R11 x = R[0:r, r] */
+                double sacc = gsl_matrix_get(G, i, r);
+                for (size_t j = i + 1; j < r; j++) sacc -= gsl_matrix_get(G, i, j) * delta[j];
+                delta[i] = sacc / gsl_matrix_get(G, i, i);
+            }
+            found = 1;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            const double *ai = w->At->data + idx[i] * w->At->tda, *xi = X->data + idx[i] * X->tda;
+            for (size_t j = 0; j <= i; j++) {
+                const double *aj = w->At->data + idx[j] * w->At->tda, *xj = X->data + idx[j] * X->tda;
+                double sa = 0, sx = 0;
+                for (size_t l = 0; l < N; l++) sa += ai[l] * aj[l];
+                for (size_t t = 0; t < T; t++) sx += xi[t] * xj[t];
+                gsl_matrix_set(G, i, j, sa * sx);
+                gsl_matrix_set(G, j, i, sa * sx);
+            }
+        }
+        gsl_linalg_pcholesky_decomp(G, p); /* a failure (not positive definite) is expected */
+        double d0 = gsl_matrix_get(G, 0, 0);
+        while (r < n && gsl_matrix_get(G, r, r) > GRAM_TOL * d0) r++;
+        found = 0;
+        if (r < n && d0 > 0) {
+            for (size_t j = 0; j < n; j++) delta[j] = 0;
+            for (size_t i = r; i-- > 0;) { /* L11^T x = L[r, 0:r]^T, L unit lower */
+                double sacc = gsl_matrix_get(G, r, i);
+                for (size_t j = i + 1; j < r; j++) sacc -= gsl_matrix_get(G, j, i) * delta[j];
+                delta[i] = sacc;
+            }
+            found = 1;
         }
     }
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    gsl_linalg_pcholesky_decomp(G, p); /* a failure (not positive definite) is what we look for */
     gsl_set_error_handler(old);
-    double d0 = gsl_matrix_get(G, 0, 0);
-    size_t r = 0;
-    while (r < n && gsl_matrix_get(G, r, r) > NULL_TOL * d0) r++;
-    found = 0;
-    if (r >= n || !(d0 > 0)) goto done;
-    for (size_t j = 0; j < n; j++) delta[j] = 0;
-    for (size_t i = r; i-- > 0;) { /* L11^T x = L[r, 0:r]^T, L unit lower (below the diagonal) */
-        double sacc = gsl_matrix_get(G, r, i);
-        for (size_t j = i + 1; j < r; j++) sacc -= gsl_matrix_get(G, j, i) * delta[j];
-        delta[i] = sacc;
+    if (found == 1) {
+        delta[r] = -1;
+        gsl_vector_view dv = gsl_vector_view_array(delta, n);
+        gsl_permute_vector_inverse(p, &dv.vector); /* delta[p[j]] = delta_pivoted[j] */
     }
-    delta[r] = -1;
-    gsl_vector_view dv = gsl_vector_view_array(delta, n);
-    gsl_permute_vector_inverse(p, &dv.vector); /* delta[p[j]] = delta_pivoted[j] */
-    found = 1;
 done:
     gsl_matrix_free(G);
+    gsl_vector_free(tau);
+    gsl_vector_free(nrm);
     gsl_permutation_free(p);
     return found;
 }
@@ -228,7 +260,7 @@ static int eta_reduce(glasso_work *w, eta_work *e, double *J)
     double *delta = malloc((n ? n : 1) * sizeof *delta);
     if (!delta) return -1;
     while (n >= 2) {
-        int st = glasso_null_direction(w, e->free_, n, w->C, delta);
+        int st = glasso_null_direction(w, e->free_, n, w->C, 0, delta);
         if (st < 0) {
             removed = -1;
             break;
@@ -390,3 +422,75 @@ done:
     return converged;
 }
 
+
+/* Support reduction at a solution V: eta_k = ||v_k||, u_k = v_k / eta_k.  While the vec(a_k u_k^T)
+ * of the nonzero groups are dependent (glasso_null_direction), move eta along the null direction
+ * delta oriented so that sum_k delta_k <= 0 (the penalty lambda sum eta_k does not grow; at an
+ * exact optimum it is constant, as sum_k delta_k <a_k u_k^T, R> = 0 and <a_k u_k^T, R> =
+ * lambda / (2a) on active groups) until the first eta_k reaches 0, where that group is set to 0.
+ * The fit A V changes by at most the null tolerance; a move is kept only when the objective (on a
+ * fresh residual) does not rise by more than 1e-13 relative, else the reduction stops. */
+long glasso_sparsify(glasso_work *w, gsl_matrix *V)
+{
+    size_t K = V->size1, T = V->size2;
+    long removed = 0;
+    size_t *idx = malloc(K * sizeof *idx);
+    double *delta = malloc(K * sizeof *delta), *eta = malloc(K * sizeof *eta);
+    gsl_matrix *Udir = gsl_matrix_alloc(K, T), *Vt = gsl_matrix_alloc(K, T);
+    if (!idx || !delta || !eta || !Udir || !Vt) {
+        removed = -1;
+        goto done;
+    }
+    for (size_t k = 0; k < K; k++) {
+        eta[k] = w->nz[k] ? glasso_row_norm(V, k) : 0;
+        for (size_t t = 0; t < T; t++)
+            gsl_matrix_set(Udir, k, t, eta[k] > 0 ? gsl_matrix_get(V, k, t) / eta[k] : 0.0);
+    }
+    glasso_residual(w, V, w->R);
+    double F = glasso_objective(w, w->R, V);
+    for (;;) {
+        size_t n = 0;
+        for (size_t k = 0; k < K; k++)
+            if (eta[k] > 0) idx[n++] = k;
+        int st = glasso_null_direction(w, idx, n, Udir, 1, delta);
+        if (st < 0) removed = -1;
+        if (st != 1) break;
+        double sum = 0;
+        for (size_t j = 0; j < n; j++) sum += delta[j];
+        if (sum > 0)
+            for (size_t j = 0; j < n; j++) delta[j] = -delta[j];
+        double tb = HUGE_VAL;
+        size_t jb = 0;
+        for (size_t j = 0; j < n; j++)
+            if (delta[j] < 0 && eta[idx[j]] / -delta[j] < tb) {
+                tb = eta[idx[j]] / -delta[j];
+                jb = j;
+            }
+        if (!isfinite(tb)) break;
+        gsl_matrix_memcpy(Vt, V);
+        for (size_t j = 0; j < n; j++) {
+            double e = j == jb ? 0 : fmax(0, eta[idx[j]] + tb * delta[j]);
+            for (size_t t = 0; t < T; t++) gsl_matrix_set(Vt, idx[j], t, e * gsl_matrix_get(Udir, idx[j], t));
+        }
+        glasso_refresh_active(w, Vt);
+        glasso_residual(w, Vt, w->R);
+        double Ft = glasso_objective(w, w->R, Vt);
+        if (!(Ft <= F + 1e-13 * fabs(F))) {
+            glasso_refresh_active(w, V);
+            break;
+        }
+        F = fmin(F, Ft);
+        gsl_matrix_memcpy(V, Vt);
+        for (size_t j = 0; j < n; j++) eta[idx[j]] = j == jb ? 0 : fmax(0, eta[idx[j]] + tb * delta[j]);
+        for (size_t k = 0; k < K; k++)
+            if (!w->nz[k]) eta[k] = 0;
+        removed++;
+    }
+done:
+    free(idx);
+    free(delta);
+    free(eta);
+    gsl_matrix_free(Udir);
+    gsl_matrix_free(Vt);
+    return removed;
+}

@@ -34,6 +34,9 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
                         double *gap);
 /* A null direction of the vec(a_k x_k^T), k in IDX (glasso_newton.c, contract there). */
 int glasso_null_direction(const glasso_work *w, const size_t *idx, size_t n, const gsl_matrix *X,
-                          double *delta);
+                          int exact, double *delta);
+/* The support reduction of repro_glasso_sparsify on the projected problem (glasso_newton.c):
+ * returns the number of groups set to 0, -1 when out of memory; w->nz and w->act follow V. */
+long glasso_sparsify(glasso_work *w, gsl_matrix *V);
 
 #endif

@@ -506,6 +506,57 @@ size_t repro_net_active(const repro_net *net, double tol, size_t *idx, size_t ca
     return n;
 }
 
+/* cos of the angle between (w_k, b_k) and (w_j, b_j) (0 when either is zero). */
+static double neuron_cos(const repro_net *net, size_t k, size_t j)
+{
+    double kj = 0, kk = 0, jj = 0;
+    for (size_t i = 0; i <= net->d; i++) {
+        double a = i < net->d ? gsl_matrix_get(&net->W.matrix, k, i) : gsl_vector_get(&net->b.vector, k);
+        double b = i < net->d ? gsl_matrix_get(&net->W.matrix, j, i) : gsl_vector_get(&net->b.vector, j);
+        kj += a * b;
+        kk += a * a;
+        jj += b * b;
+    }
+    return kk > 0 && jj > 0 ? kj / sqrt(kk * jj) : 0;
+}
+
+size_t repro_net_distinct(const repro_net *net, double cos_min, double tol, size_t *rep,
+                          size_t *heads_out)
+{
+    size_t K = net->K, n = repro_net_active(net, tol, NULL, 0);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx), *heads = malloc((n ? n : 1) * sizeof *heads);
+    double *mag = malloc((K ? K : 1) * sizeof *mag);
+    if (!idx || !heads || !mag) {
+        free(idx);
+        free(heads);
+        free(mag);
+        return (size_t)-1;
+    }
+    repro_net_active(net, tol, idx, n);
+    for (size_t k = 0; k < K; k++) mag[k] = wnorm(net, k) * vnorm(net, k);
+    /* insertion sort by decreasing magnitude (ties: lower index first) */
+    for (size_t i = 1; i < n; i++) {
+        size_t x = idx[i], j = i;
+        while (j > 0 && mag[idx[j - 1]] < mag[x]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = x;
+    }
+    size_t nh = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = idx[i], h = 0;
+        while (h < nh && !(neuron_cos(net, k, heads[h]) >= cos_min)) h++;
+        if (h == nh) heads[nh++] = k;
+        if (rep) rep[k] = heads[h];
+    }
+    if (heads_out) memcpy(heads_out, heads, nh * sizeof *heads);
+    free(idx);
+    free(heads);
+    free(mag);
+    return nh;
+}
+
 /* ---- knots (d = 1) -------------------------------------------------------------------------- */
 
 int repro_net_knots(const repro_net *net, double tol, gsl_vector **loc, gsl_matrix **jump)

@@ -89,6 +89,15 @@ double repro_net_pathnorm(const repro_net *net);
 /* Indices (0-based) of neurons with ||w_k|| ||v_k|| > tol * max_k ||w_k|| ||v_k||; returns the
  * count, writing at most CAP indices into IDX. */
 size_t repro_net_active(const repro_net *net, double tol, size_t *idx, size_t cap);
+/* Distinct neurons: the active neurons (repro_net_active with TOL) taken by decreasing
+ * ||w_k|| ||v_k||, each joining the first earlier representative whose (w, b) has cosine >= COS_MIN
+ * with its own (w_k, b_k) (near-parallel neurons: the same ReLU ridge up to scale), else becoming
+ * a representative.  Returns the number of representatives; REP (length K, or NULL) receives for
+ * each active neuron k the index of its representative (other entries untouched), HEADS (length
+ * K, or NULL) the representatives by decreasing ||w_k|| ||v_k||.  (size_t)-1 when out of
+ * memory. */
+size_t repro_net_distinct(const repro_net *net, double cos_min, double tol, size_t *rep,
+                          size_t *heads);
 
 /* d = 1 only.  The knots of f: neurons with w_k != 0 and ||w_k v_k|| > tol sit at -b_k / w_k;
  * neurons at the same location (|difference| <= tol * (1 + |location|)) are merged: the slope

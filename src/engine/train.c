@@ -334,6 +334,16 @@ static int train_polish(repro_net *net, const gsl_matrix *X, const gsl_matrix *Y
     memset(&gr, 0, sizeof gr);
     int rc = repro_glasso_solve(Phi, net->skip ? X : NULL, Y, lg, o->polish_tol, o->polish_iter,
                                 &net->V.matrix, U, &net->c.vector, &gr);
+    if (rc == 0 && o->polish_sparse) {
+        repro_glasso_report sr;
+        rc = repro_glasso_sparsify(Phi, net->skip ? X : NULL, Y, lg, &net->V.matrix, U,
+                                   &net->c.vector, &sr);
+        if (rc == 0) {
+            rep->removed = sr.iterations;
+            gr.gap = sr.gap;
+            gr.converged = gr.converged && sr.gap <= o->polish_tol * fmax(sr.objective, 1e-300);
+        }
+    }
     if (rc == 0 && U) gsl_matrix_transpose_memcpy(&net->A.matrix, U);
     gsl_matrix_free(Phi);
     if (U) gsl_matrix_free(U);

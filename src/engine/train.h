@@ -22,6 +22,10 @@
  *                lambda = 2 lambda (weight_decay: the balanced equivalence) or lambda (group);
  *                block coordinate descent with Newton refinement warm-started from the current
  *                V, A^T, c (repro_glasso_solve, tol polish_tol, at most polish_iter iterations);
+ *                with polish_sparse the sparse finishing step follows (repro_glasso_sparsify:
+ *                weight moves along null directions of the active columns, fit and objective
+ *                unchanged, until they are independent; the gap reported is then that of the
+ *                sparse point);
  *                the result is written back, neurons with v_k = 0 get w_k = 0, and the network is
  *                balanced.  Then the residual certificate
  *                (repro_certificate, ngrid candidates, seed 1) is computed: <= 1 + eps means no
@@ -69,6 +73,9 @@ typedef struct {
     size_t ngrid;              /* certificate candidates, default 2000 */
     double polish_tol;         /* default 1e-10 */
     size_t polish_iter;        /* default 100000 */
+    int polish_sparse;         /* polish: finish with repro_glasso_sparsify (an optimum with
+                                  independent active columns: <= N - 1 neurons for T = 1);
+                                  default 0 */
 } repro_train_opts;
 
 typedef struct {
@@ -78,6 +85,7 @@ typedef struct {
     const char *reason;  /* "tolerance" | "target" | "steps" | "stalled" (a static string) */
     double gap;          /* polish: the group-lasso duality gap; NaN otherwise */
     double certificate;  /* polish: the certificate ratio; NaN otherwise */
+    size_t removed;      /* polish with polish_sparse: neurons the finishing step switched off */
 } repro_train_report;
 
 void repro_train_opts_default(repro_train_opts *o);

@@ -5,7 +5,8 @@
  *   repro.net.load(path)                                 a saved network
  *   net(x), net:eval(X), net:params(), net:set_params{W, b, V, A, c}, net:save(path)
  *   net:train(ds, opts) -> report, net:objective(ds, opts) -> objective, loss, penalty
- *   net:balance(), net:active([tol]), net:knots([tol]), net:cost([tol]), net:certificate(ds, opts)
+ *   net:balance(), net:active([tol]), net:distinct([cos_min [, tol]]), net:knots([tol]),
+ *   net:cost([tol]), net:certificate(ds, opts)
  *   fields d, T, K, skip, P
  * lambda defaults to 1e-5 (the paper's univariate setting) wherever it is an option. */
 #include <math.h>
@@ -296,6 +297,8 @@ static void pushreport(lua_State *L, const repro_train_report *r, int polish)
         lua_setfield(L, -2, "gap");
         lua_pushnumber(L, r->certificate);
         lua_setfield(L, -2, "certificate");
+        lua_pushinteger(L, (lua_Integer)r->removed);
+        lua_setfield(L, -2, "removed");
     }
 }
 
@@ -332,7 +335,7 @@ static int net_train(lua_State *L)
     static const char *const keys[] = {"objective", "lambda", "optimizer", "steps", "tol", "lr",
                                        "schedule", "lr_min", "gamma", "step_size", "milestones",
                                        "progress", "ngrid", "polish_tol", "polish_iter",
-                                       "target", NULL};
+                                       "target", "sparse", NULL};
     lrepro_checkoptions(L, 3, "train", keys);
     repro_train_opts o;
     repro_train_opts_default(&o);
@@ -364,6 +367,7 @@ static int net_train(lua_State *L)
     o.ngrid = optcount(L, 3, "train", "ngrid", o.ngrid, 1);
     o.polish_tol = optfinite(L, 3, "train", "polish_tol", o.polish_tol, 0, 1);
     o.polish_iter = optcount(L, 3, "train", "polish_iter", o.polish_iter, 1);
+    o.polish_sparse = lrepro_optboolean(L, 3, "sparse", 0);
     repro_train_report r;
     if (repro_train(net, ds->X, ds->Y, &o, &r) != 0) return lrepro_engine_error(L);
     pushreport(L, &r, o.optimizer == REPRO_TRAIN_POLISH);
@@ -436,6 +440,45 @@ static int net_active(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
+}
+
+/* net:distinct([cos_min [, tol]]) -> count, groups: near-parallel active neurons merged
+ * (repro_net_distinct; cos_min default 0.999, tol as net:active); groups[i] lists the neuron
+ * indices (1-based) of the i-th group: its representative first (groups by decreasing
+ * ||w_k|| ||v_k|| of the representative), then the merged neurons by index. */
+static int net_distinct(lua_State *L)
+{
+    repro_net *net = checknet(L, 1);
+    double cmin = 0.999;
+    if (!lua_isnoneornil(L, 2)) {
+        if (lua_type(L, 2) != LUA_TNUMBER)
+            return luaL_error(L, "distinct: cos_min must be a number, got %s", luaL_typename(L, 2));
+        cmin = lua_tonumber(L, 2);
+        if (!(cmin >= -1 && cmin <= 1))
+            return luaL_error(L, "distinct: cos_min must be in [-1, 1], got %f", cmin);
+    }
+    double tol = opttol(L, 3, "distinct");
+    size_t K = net->K;
+    size_t *buf = lua_newuserdatauv(L, 3 * K * sizeof *buf, 0);
+    size_t *rep = buf, *heads = buf + K, *idx = buf + 2 * K;
+    size_t n = repro_net_distinct(net, cmin, tol, rep, heads);
+    if (n == (size_t)-1) return luaL_error(L, "distinct: out of memory");
+    size_t na = repro_net_active(net, tol, idx, K);
+    lua_pushinteger(L, (lua_Integer)n);
+    lua_createtable(L, (int)n, 0);
+    for (size_t h = 0; h < n; h++) {
+        lua_createtable(L, 1, 0);
+        lua_pushinteger(L, (lua_Integer)heads[h] + 1);
+        lua_rawseti(L, -2, 1);
+        lua_Integer m = 1;
+        for (size_t i = 0; i < na; i++) {
+            if (idx[i] == heads[h] || rep[idx[i]] != heads[h]) continue;
+            lua_pushinteger(L, (lua_Integer)idx[i] + 1);
+            lua_rawseti(L, -2, ++m);
+        }
+        lua_rawseti(L, -2, (lua_Integer)h + 1);
+    }
+    return 2;
 }
 
 static void check1d(lua_State *L, const repro_net *net, const char *fn)
@@ -514,7 +557,7 @@ void lrepro_open_net(lua_State *L)
         {"params", net_params},     {"set_params", net_set_params},
         {"save", net_save},         {"train", net_train},
         {"objective", net_objective}, {"certificate", net_certificate},
-        {"balance", net_balance},   {"active", net_active},
+        {"balance", net_balance},   {"active", net_active},     {"distinct", net_distinct},
         {"knots", net_knots},       {"cost", net_cost},
         {NULL, NULL}};
     lrepro_newtype(L, &net_type, meta, NULL);

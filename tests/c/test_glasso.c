@@ -1,6 +1,7 @@
-/* Tests for convex.c: the group lasso against a closed form (orthogonal columns), the KKT
+/* Tests for glasso.c and certificate.c: the group lasso against a closed form (orthogonal columns), the KKT
  * conditions and lambda_max on random problems, the duality gap as a bound, warm starts, the
- * certificate against brute force, its value on an optimal univariate fit, and the error paths. */
+ * certificate against brute force, its value on an optimal univariate fit, the error paths, and the
+ * sparse finishing step (known support with duplicated columns; the rank bound on random problems). */
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit.h>
@@ -739,6 +740,120 @@ static void test_errors(void)
     gsl_vector_free(w3);
 }
 
+/* (5) The sparse finishing step.  (a) Known support: columns p1, p2, p3 (random, N = 6) and exact
+ * copies p1, p1, p2; the optimum of the three-column problem, spread evenly over the copies, is
+ * an optimum of the six-column one (same fit, same penalty); repro_glasso_sparsify must leave one
+ * column per cluster carrying the cluster's whole weight, the fit and objective unchanged.
+ * (b) Random problems with K >> N: after the solve and the finishing step at most rank-many groups
+ * (N - 1 for T = 1, (N - 1) T in general, one less per skip column), objective and gap kept. */
+static size_t nonzero_groups(const gsl_matrix *V)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < V->size1; k++) n += rownorm(V, k) > 0;
+    return n;
+}
+
+static void test_sparsify(gsl_rng *r)
+{
+    size_t N = 6;
+    gsl_matrix *P3 = gsl_matrix_alloc(N, 3), *Phi = gsl_matrix_alloc(N, 6), *Y = gsl_matrix_alloc(N, 1);
+    for (size_t i = 0; i < N; i++) {
+        for (size_t j = 0; j < 3; j++) gsl_matrix_set(P3, i, j, fabs(gsl_ran_gaussian(r, 1)));
+        gsl_matrix_set(Y, i, 0, gsl_ran_gaussian(r, 1));
+    }
+    static const size_t src[6] = {0, 1, 2, 0, 0, 1};
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < 6; j++) gsl_matrix_set(Phi, i, j, gsl_matrix_get(P3, i, src[j]));
+    double lambda = 0.02;
+    gsl_matrix *V3 = gsl_matrix_calloc(3, 1), *V = gsl_matrix_calloc(6, 1);
+    gsl_vector *c3 = gsl_vector_calloc(1), *c = gsl_vector_calloc(1);
+    repro_glasso_report r3, rs;
+    int st = repro_glasso_solve(P3, NULL, Y, lambda, 1e-13, 100000, V3, NULL, c3, &r3);
+    CHECK(st == 0 && r3.converged, "sparsify: the three-column problem converges");
+    static const double share[6] = {1.0 / 3, 0.5, 1, 1.0 / 3, 1.0 / 3, 0.5};
+    for (size_t j = 0; j < 6; j++) gsl_matrix_set(V, j, 0, share[j] * gsl_matrix_get(V3, src[j], 0));
+    gsl_vector_memcpy(c, c3);
+    double P0 = objective(Phi, NULL, Y, lambda, V, NULL, c);
+    CHECK_CLOSE(P0, r3.objective, 1e-12 * r3.objective, "sparsify: the spread point has the optimal objective");
+    st = repro_glasso_sparsify(Phi, NULL, Y, lambda, V, NULL, c, &rs);
+    CHECK(st == 0, "sparsify: returns 0");
+    size_t want = nonzero_groups(V3);
+    CHECK(want >= 2, "sparsify: the known support has at least two groups");
+    char name[160];
+    snprintf(name, sizeof name, "sparsify: support size %zu = that of the distinct problem %zu",
+             nonzero_groups(V), want);
+    CHECK(nonzero_groups(V) == want, name);
+    for (size_t q = 0; q < 3; q++) {
+        double sum = 0;
+        size_t used = 0;
+        for (size_t j = 0; j < 6; j++)
+            if (src[j] == q) {
+                sum += gsl_matrix_get(V, j, 0);
+                used += gsl_matrix_get(V, j, 0) != 0;
+            }
+        snprintf(name, sizeof name, "sparsify: cluster %zu carries its whole weight", q);
+        CHECK_CLOSE(sum, gsl_matrix_get(V3, q, 0), 1e-10 * (1 + fabs(gsl_matrix_get(V3, q, 0))), name);
+        snprintf(name, sizeof name, "sparsify: cluster %zu uses at most one column", q);
+        CHECK(used <= 1, name);
+    }
+    double P1 = objective(Phi, NULL, Y, lambda, V, NULL, c);
+    CHECK_CLOSE(P1, P0, 1e-12 * P0, "sparsify: objective unchanged (independent evaluation)");
+    CHECK_CLOSE(rs.objective, P1, 1e-12 * P1, "sparsify: reported objective");
+    CHECK(rs.iterations >= 1 && rs.iterations <= 6 - nonzero_groups(V),
+          "sparsify: reports the moves made (each zeroes at least one group)");
+    gsl_matrix_free(P3);
+    gsl_matrix_free(Phi);
+    gsl_matrix_free(Y);
+    gsl_matrix_free(V3);
+    gsl_matrix_free(V);
+    gsl_vector_free(c3);
+    gsl_vector_free(c);
+
+    /* (b) random ReLU-like problems, K = 60 >> N = 7, T = 1 and 2, with and without a skip column */
+    N = 7;
+    size_t K = 60;
+    for (size_t T = 1; T <= 2; T++)
+        for (int skip = 0; skip <= 1; skip++) {
+            gsl_matrix *X = gsl_matrix_alloc(N, 1), *Ph = gsl_matrix_alloc(N, K), *Yb = gsl_matrix_alloc(N, T);
+            for (size_t i = 0; i < N; i++) {
+                double x = -1 + 2.0 * (double)i / (double)(N - 1);
+                gsl_matrix_set(X, i, 0, x);
+                for (size_t t = 0; t < T; t++) gsl_matrix_set(Yb, i, t, gsl_ran_gaussian(r, 1));
+            }
+            for (size_t k = 0; k < K; k++) {
+                double knot = gsl_ran_flat(r, -1.2, 1.2), sg = k % 2 ? 1 : -1;
+                for (size_t i = 0; i < N; i++)
+                    gsl_matrix_set(Ph, i, k, fmax(0, sg * (gsl_matrix_get(X, i, 0) - knot)));
+            }
+            gsl_matrix *Vb = gsl_matrix_calloc(K, T), *Ub = skip ? gsl_matrix_calloc(1, T) : NULL;
+            gsl_vector *cb = gsl_vector_calloc(T);
+            /* a dense start: every group nonzero, then a solve (BCD keeps many of them) */
+            for (size_t k = 0; k < K; k++)
+                for (size_t t = 0; t < T; t++) gsl_matrix_set(Vb, k, t, 0.01);
+            repro_glasso_report ra, rb;
+            double lam = 1e-4;
+            st = repro_glasso_solve(Ph, skip ? X : NULL, Yb, lam, 1e-12, 100000, Vb, Ub, cb, &ra);
+            double Pa = objective(Ph, skip ? X : NULL, Yb, lam, Vb, Ub, cb);
+            st |= repro_glasso_sparsify(Ph, skip ? X : NULL, Yb, lam, Vb, Ub, cb, &rb);
+            double Pb = objective(Ph, skip ? X : NULL, Yb, lam, Vb, Ub, cb);
+            size_t bound = (N - 1 - (size_t)skip) * T;
+            snprintf(name, sizeof name, "sparsify T = %zu skip = %d: at most %zu groups (got %zu, %zu before)",
+                     T, skip, bound, nonzero_groups(Vb), nonzero_groups(Vb) + rb.iterations);
+            CHECK(st == 0 && nonzero_groups(Vb) <= bound, name);
+            snprintf(name, sizeof name, "sparsify T = %zu skip = %d: objective not raised", T, skip);
+            CHECK(Pb <= Pa * (1 + 1e-12), name);
+            snprintf(name, sizeof name, "sparsify T = %zu skip = %d: still optimal (gap %.2g)", T, skip,
+                     rb.gap / rb.objective);
+            CHECK(rb.gap <= 1e-9 * rb.objective, name);
+            gsl_matrix_free(X);
+            gsl_matrix_free(Ph);
+            gsl_matrix_free(Yb);
+            gsl_matrix_free(Vb);
+            if (Ub) gsl_matrix_free(Ub);
+            gsl_vector_free(cb);
+        }
+}
+
 int main(void)
 {
     repro_err_init();
@@ -748,6 +863,7 @@ int main(void)
     test_kkt(r);
     test_gap(r);
     test_degenerate();
+    test_sparsify(r);
     test_certificate_brute(r);
     test_certificate_highdim(r);
     test_certificate_optimal(r);

@@ -181,6 +181,35 @@ T.errors("certificate: lambda 0", function() t:certificate(ds, {lambda = 0}) end
 T.errors("knots: d = 2", function() n2:knots() end, "knots: needs a net with one input")
 T.errors("cost: d = 2", function() n2:cost() end, "cost: needs a net with one input")
 T.errors("active: bad tol", function() net:active(-1) end, "active: tol must be a finite number >= 0")
+-- the sparse finishing step and the distinct-neuron count ---------------------------------------
+-- 7 points, 40 neurons with random knots: the polished output layer may use many neurons, an
+-- optimum needs at most rank = N - 1 - (skip columns) = 5 of them; the sparse polish must reach
+-- that with the same objective and certificate as the plain polish from the same start.
+local xs, ys = {}, {}
+for i = 1, 7 do xs[i] = {-1 + (i - 1) / 3}; ys[i] = math.sin(3 * xs[i][1]) end
+local dsp = repro.dataset{x = xs, y = ys}
+local a = repro.net{d = 1, T = 1, K = 40, seed = 5}
+a:train(dsp, {lambda = 1e-4, steps = 500, lr = 1e-2})
+local pa0 = a:params()
+local bnet = repro.net{d = 1, T = 1, K = 40, seed = 5}
+bnet:set_params(pa0)
+local plain = a:train(dsp, {optimizer = "polish", lambda = 1e-4})
+local sp = bnet:train(dsp, {optimizer = "polish", lambda = 1e-4, sparse = true})
+T.ok("sparse polish: at most N - 2 = 5 neurons (got " .. #bnet:active(0) .. ", plain " .. #a:active(0) .. ")",
+     #bnet:active(0) <= 5)
+T.close("sparse polish: objective = plain polish", sp.objective, plain.objective, 1e-9 * plain.objective)
+T.close("sparse polish: certificate = plain polish", sp.certificate, plain.certificate, 1e-6)
+T.ok("sparse polish: report counts removed neurons", type(sp.removed) == "number" and plain.removed == 0)
+-- distinct: neurons 1 and 2 nearly parallel (cos ~ 1 - 1e-8), neuron 3 another ridge
+local dn = repro.net{d = 2, T = 1, K = 3, skip = false}
+dn:set_params{W = {{1, 0}, {1, 1e-4}, {0, 1}}, b = {0.5, 0.5, 0}, V = {{1}, {0.5}, {2}}, c = {0}}
+local n1, groups = dn:distinct(0.999)
+T.ok("distinct: near-parallel neurons merged at cos 0.999", n1 == 2)
+T.ok("distinct: groups list the merged neurons, largest first",
+     #groups == 2 and groups[1][1] == 3 and #groups[2] == 2 and groups[2][1] == 1 and groups[2][2] == 2)
+T.ok("distinct: kept apart at cos 1 - 1e-12", dn:distinct(1 - 1e-12) == 3)
+T.ok("distinct: default threshold 0.999", dn:distinct() == 2)
+T.errors("distinct: bad cos_min", function() dn:distinct(2) end, "distinct: cos_min must be in [-1, 1]")
 T.errors("no such field", function() return net.width end, "net has no field 'width'")
 
 T.done()
