@@ -273,6 +273,7 @@ local Net = {}
 ---@field ngrid? integer
 ---@field polish_tol? number # default 1e-10
 ---@field polish_iter? integer
+---@field sparse? boolean # polish: finish with the sparse step (independent active columns)
 
 ---@class repro.TrainReport
 ---@field steps integer
@@ -283,6 +284,7 @@ local Net = {}
 ---@field reason "steps"|"tolerance"|"target"|"stalled"
 ---@field gap? number # polish: the duality gap
 ---@field certificate? number # polish: the dual certificate ratio (<= 1 at the optimum)
+---@field removed? integer # polish: neurons switched off by the sparse step (0 without it)
 
 ---Outputs at many points: one row of T per row of X (numbers when T = 1).
 ---@param X number[]|number[][]
@@ -329,6 +331,14 @@ function Net:balance() end
 ---@param tol? number # default 1e-6
 ---@return integer[]
 function Net:active(tol) end
+
+---The number of distinct active neurons: near-parallel (w, b) (cosine >= cos_min) counted once;
+---groups[i] lists one group's 1-based indices, representative (largest) first.
+---@param cos_min? number # default 0.999
+---@param tol? number # default 1e-6, as Net:active
+---@return integer count
+---@return integer[][] groups
+function Net:distinct(cos_min, tol) end
 
 ---d = 1: knot positions and slope-change rows, neurons at one location merged.
 ---@param tol? number
