@@ -429,9 +429,11 @@ static int finish(const free_basis *fb, glasso_work *w, const gsl_matrix *Phi, c
     return 0;
 }
 
-int repro_glasso_solve(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
-                       double lambda, double tol, size_t max_iter, gsl_matrix *V, gsl_matrix *U,
-                       gsl_vector *c, repro_glasso_report *rep)
+/* One call of the API: the workspace, then block coordinate descent (SPARSIFY = 0) or the support
+ * reduction (SPARSIFY = 1), then the free part and the report. */
+static int glasso_run(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
+                      double lambda, double tol, size_t max_iter, int sparsify, gsl_matrix *V,
+                      gsl_matrix *U, gsl_vector *c, repro_glasso_report *rep)
 {
     if (glasso_check(Phi, Xs, Y, lambda, tol, V, U, c) != 0) return -1;
     free_basis fb = {0};
@@ -439,7 +441,18 @@ int repro_glasso_solve(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_ma
     repro_glasso_report r = {0};
     int status = -1;
     if (work_setup(Phi, Xs, Y, lambda, V, &fb, &w) != 0) goto done;
-    bcd(&w, tol, max_iter, V, &r);
+    if (!sparsify) {
+        bcd(&w, tol, max_iter, V, &r);
+    } else {
+        long removed = glasso_sparsify(&w, V);
+        if (removed < 0) {
+            repro_err("glasso: out of memory in the support reduction");
+            goto done;
+        }
+        glasso_residual(&w, V, w.R);
+        r.gap = glasso_gap(&w, w.R, V);
+        r.iterations = (size_t)removed;
+    }
     if (finish(&fb, &w, Phi, Xs, Y, V, U, c, &r.objective) != 0) goto done;
     if (rep) *rep = r;
     status = 0;
@@ -449,29 +462,16 @@ done:
     return status;
 }
 
+int repro_glasso_solve(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
+                       double lambda, double tol, size_t max_iter, gsl_matrix *V, gsl_matrix *U,
+                       gsl_vector *c, repro_glasso_report *rep)
+{
+    return glasso_run(Phi, Xs, Y, lambda, tol, max_iter, 0, V, U, c, rep);
+}
+
 int repro_glasso_sparsify(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
                           double lambda, gsl_matrix *V, gsl_matrix *U, gsl_vector *c,
                           repro_glasso_report *rep)
 {
-    if (glasso_check(Phi, Xs, Y, lambda, 1.0, V, U, c) != 0) return -1;
-    free_basis fb = {0};
-    glasso_work w = {0};
-    repro_glasso_report r = {0};
-    int status = -1;
-    if (work_setup(Phi, Xs, Y, lambda, V, &fb, &w) != 0) goto done;
-    long removed = glasso_sparsify(&w, V);
-    if (removed < 0) {
-        repro_err("glasso: out of memory in the support reduction");
-        goto done;
-    }
-    glasso_residual(&w, V, w.R);
-    r.gap = glasso_gap(&w, w.R, V);
-    r.iterations = (size_t)removed;
-    if (finish(&fb, &w, Phi, Xs, Y, V, U, c, &r.objective) != 0) goto done;
-    if (rep) *rep = r;
-    status = 0;
-done:
-    basis_free(&fb);
-    work_free(&w);
-    return status;
+    return glasso_run(Phi, Xs, Y, lambda, 1.0, 0, 1, V, U, c, rep);
 }
