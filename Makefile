@@ -114,9 +114,19 @@ clean-tmp:
 # commit and the same stage run afresh now must give the same bytes (make verify, repro diff).
 # The paper's own date is SOURCE_DATE_EPOCH.
 FIGURE_EPOCH ?= 1735689600
+# LAUNCH=slurm: every stage that must run, and every sweep point, runs as a Slurm job (srun with
+# $(SLURM_ARGS); logs in $(B)/slurm/); build/ must be on a filesystem the nodes share.  The '+'
+# hands make's job slots to `repro stage`, whose sweeps run their points in them (make -j).
+LAUNCH ?=
+ifneq ($(filter-out local slurm,$(LAUNCH)),)
+$(error LAUNCH must be local or slurm, not '$(LAUNCH)')
+endif
+export SLURM_ARGS
+export REPRO_SLURM_LOGS := $(B)/slurm
 $(STAGE_TARGETS): stage-%: $(B)/repro clean-tmp
-	@SOURCE_DATE_EPOCH=$(FIGURE_EPOCH) $(call q,$(B))/repro stage pipeline/$*.lua --out $(call q,$(B)/stages/$*) \
-	    --figures $(call q,$(FIG)) $(foreach o,$(patsubst $*.%,%,$(filter $*.%,$(SET))),$(call q,$(o)))
+	+@SOURCE_DATE_EPOCH=$(FIGURE_EPOCH) $(call q,$(B))/repro stage pipeline/$*.lua --out $(call q,$(B)/stages/$*) \
+	    --figures $(call q,$(FIG)) $(if $(LAUNCH),--launch $(LAUNCH)) \
+	    $(foreach o,$(patsubst $*.%,%,$(filter $*.%,$(SET))),$(call q,$(o)))
 
 # Rewritten only when its content changes, so LaTeX re-runs only when a number or figure did.
 $(B)/values.tex: $(STAGE_TARGETS) $(B)/repro

@@ -2,6 +2,7 @@
 #include "core/blascore.h"
 #include "diff/cmd_diff.h"
 #include "core/err.h"
+#include "build/launch.h"
 #include "build/results.h"
 #include "build/run.h"
 #include "build/stage.h"
@@ -17,6 +18,8 @@
 static const char usage[] =
     "usage: repro run SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR]\n"
     "       repro stage SCRIPT.lua [name=value ...] [--figures DIR] [--out DIR] [--force|--check]\n"
+    "                   [--launch local|slurm]\n"
+    "       repro point SCRIPT.lua --sweep NAME --index I [name=value ...] [--out DIR]\n"
     "       repro collect --json OUT.json --tex OUT.tex [--rev REV] [--source-url URL]\n"
     "                     RECORD.json ...\n"
     "       repro diff [REV_A [REV_B]] [--atol X] [--rtol X] [--pixel-tol N] [--out DIR] ...\n"
@@ -30,6 +33,9 @@ static const char usage[] =
     "           reads, its outputs, the parameters or the engine changed since its last run;\n"
     "           prints 'cached' or 're-run because ...'; --check runs nothing and exits\n"
     "           3 when the stage would re-run\n"
+    "  point    compute and cache one point of a sweep (what a stage's sweep launches)\n"
+    "  --launch slurm: the stage's run, and every sweep point, as a Slurm job (srun; options\n"
+    "           from $SLURM_ARGS, logs in $REPRO_SLURM_LOGS, default build/slurm)\n"
     "  collect  gather run records into one JSON file and the LaTeX values file\n"
     "  diff     compare figures (data, then pixels) and values of two revisions (default:\n"
     "           HEAD against the working tree); report in build/figdiff/ (repro diff --help)\n"
@@ -58,6 +64,7 @@ static const char *libdir(char *buf, size_t n)
     return "lua";
 }
 
+/* staged: 0 run, 1 stage, 2 point */
 static int cmd_run(int argc, char **argv, int staged)
 {
     int force = 0, check = 0;
@@ -68,7 +75,9 @@ static int cmd_run(int argc, char **argv, int staged)
     o.libdir = libdir(lib, sizeof lib);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if ((strcmp(a, "--figures") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--stage") == 0)) {
+        if (strcmp(a, "--figures") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "--stage") == 0 ||
+            strcmp(a, "--launch") == 0 || (staged == 2 && (strcmp(a, "--sweep") == 0 ||
+                                                         strcmp(a, "--index") == 0))) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "repro run: %s needs a value\n", a);
                 free(over);
@@ -76,10 +85,25 @@ static int cmd_run(int argc, char **argv, int staged)
             }
             if (strcmp(a, "--figures") == 0) o.figdir = argv[++i];
             else if (strcmp(a, "--out") == 0) o.outdir = argv[++i];
-            else o.stage = argv[++i];
-        } else if (staged && strcmp(a, "--force") == 0) {
+            else if (strcmp(a, "--sweep") == 0) o.point_sweep = argv[++i];
+            else if (strcmp(a, "--index") == 0) {
+                char *end;
+                o.point_index = strtol(argv[++i], &end, 10);
+                if (*end || o.point_index < 0) {
+                    fprintf(stderr, "repro point: --index must be a number >= 0, not '%s'\n", argv[i]);
+                    free(over);
+                    return 2;
+                }
+            } else if (strcmp(a, "--launch") == 0) {
+                if (repro_launch_set(argv[++i]) != 0) {
+                    fprintf(stderr, "repro: %s\n", repro_errmsg());
+                    free(over);
+                    return 2;
+                }
+            } else o.stage = argv[++i];
+        } else if (staged == 1 && strcmp(a, "--force") == 0) {
             force = 1;
-        } else if (staged && strcmp(a, "--check") == 0) {
+        } else if (staged == 1 && strcmp(a, "--check") == 0) {
             check = 1;
         } else if (a[0] == '-' && a[1] == '-') {
             fprintf(stderr, "repro run: unknown option '%s'\n%s", a, usage);
@@ -101,8 +125,14 @@ static int cmd_run(int argc, char **argv, int staged)
         free(over);
         return 2;
     }
+    if (staged == 2 && !o.point_sweep) {
+        fprintf(stderr, "repro point: --sweep NAME and --index I are needed\n");
+        free(over);
+        return 2;
+    }
     o.overrides = over;
-    int rc = !staged ? repro_run_script(&o)
+    if (staged != 1) repro_launch_job_banner();
+    int rc = staged != 1 ? repro_run_script(&o)
              : repro_stage_mode(&o, check ? REPRO_STAGE_CHECK : force ? REPRO_STAGE_FORCE : REPRO_STAGE_RUN);
     free(over);
     return rc;
@@ -148,6 +178,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0) return cmd_run(argc - 2, argv + 2, 0);
     if (strcmp(argv[1], "stage") == 0) return cmd_run(argc - 2, argv + 2, 1);
+    if (strcmp(argv[1], "point") == 0) return cmd_run(argc - 2, argv + 2, 2);
     if (strcmp(argv[1], "collect") == 0) return cmd_collect(argc - 2, argv + 2);
     if (strcmp(argv[1], "diff") == 0) return repro_cmd_diff(argc - 2, argv + 2);
     fprintf(stderr, "repro: unknown command '%s'\n%s", argv[1], usage);

@@ -174,6 +174,55 @@ void repro_results_output(const char *path, const char *hash)
     if (rec) json_object_set_new(json_object_get(rec, "outputs"), path, json_string(hash));
 }
 
+void repro_results_point(const char *path, const char *hash)
+{
+    if (!rec) return;
+    json_t *pts = json_object_get(rec, "points");
+    if (!pts) {
+        pts = json_object();
+        json_object_set_new(rec, "points", pts);
+    }
+    json_object_set_new(pts, path, json_string(hash));
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void repro_results_inputs_digest(const char *skip, char out[REPRO_HASH_HEX])
+{
+    json_t *in = rec ? json_object_get(rec, "inputs") : NULL;
+    size_t n = json_object_size(in), k = 0, len = 1;
+    const char **keys = malloc((n ? n : 1) * sizeof *keys);
+    const char *file;
+    json_t *h;
+    if (keys) {
+        json_object_foreach(in, file, h)
+        {
+            if (skip && strcmp(file, skip) == 0) continue;
+            keys[k++] = file;
+            len += strlen(file) + strlen(json_string_value(h) ? json_string_value(h) : "") + 2;
+        }
+        qsort(keys, k, sizeof *keys, cmp_cstr);
+    }
+    char *buf = malloc(len);
+    if (!keys || !buf) {
+        snprintf(out, REPRO_HASH_HEX, "unknown");
+        free(keys);
+        free(buf);
+        return;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < k; i++) {
+        const char *hv = json_string_value(json_object_get(in, keys[i]));
+        at += (size_t)sprintf(buf + at, "%s %s\n", keys[i], hv ? hv : "");
+    }
+    repro_hash_bytes(buf, at, out);
+    free(keys);
+    free(buf);
+}
+
 void repro_results_meta(const char *key, const char *value)
 {
     if (rec) json_object_set_new(rec, key, json_string(value));

@@ -23,6 +23,11 @@ int repro_results_param(const char *name, const char *repr, int overridden);
 void repro_results_seed(long long seed);
 void repro_results_input(const char *path, const char *hash);
 void repro_results_output(const char *path, const char *hash);
+/* A point record a sweep of the run read (the stage re-runs when it is gone or changed). */
+void repro_results_point(const char *path, const char *hash);
+/* A hash over the inputs recorded so far (path and content hash, sorted by path), leaving out
+ * SKIP (the script itself): part of a sweep point's key.  Written into OUT. */
+void repro_results_inputs_digest(const char *skip, char out[33]);
 /* Set a top-level string field of the record (e.g. "engine", "overrides"). */
 void repro_results_meta(const char *key, const char *value);
 /* The seeds recorded so far, in order; returns how many (at most MAX are copied). */

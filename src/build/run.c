@@ -8,6 +8,7 @@
 #include "build/results.h"
 #include "build/cachekey.h"
 #include "core/paths.h"
+#include "build/sweep.h"
 
 #include <lualib.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@ void lrepro_close_plot(void);
 
 static int msghandler(lua_State *L)
 {
+    if (lrepro_sweep_stopped(L, 1)) return 1; /* a point run that computed its point */
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
@@ -68,6 +70,10 @@ int repro_run_script(const repro_run_opts *o)
     lrepro_context ctx = {o->script, stage, o->figdir ? o->figdir : REPRO_FIGURES_DIR, outdir,
                           sde ? atoll(sde) : 0};
     lrepro_set_ctx(&ctx);
+    repro_run_opts self = *o;
+    self.stage = stage;
+    self.outdir = outdir;
+    repro_sweep_begin(&self);
     repro_err_init();
     repro_results_begin(o->script, stage);
     char *over = repro_overrides_string(o->overrides, o->noverrides);
@@ -125,10 +131,16 @@ int repro_run_script(const repro_run_opts *o)
     }
     if (lua_pcall(L, 0, 0, 1) != LUA_OK) {
         repro_progress_end();
-        fprintf(stderr, "%s\n", lua_tostring(L, -1));
+        if (o->point_sweep && lrepro_sweep_stopped(L, -1)) status = 0; /* the point is stored */
+        else fprintf(stderr, "%s\n", lua_tostring(L, -1));
         goto out;
     }
     repro_progress_end();
+    if (o->point_sweep) {
+        fprintf(stderr, "%s: the script ended without reaching repro.sweep '%s'\n", o->script,
+                o->point_sweep);
+        goto out;
+    }
     lua_getfield(L, LUA_REGISTRYINDEX, "repro.declared");
     int declared = !lua_isnil(L, -1);
     lua_pop(L, 1);
@@ -148,6 +160,7 @@ int repro_run_script(const repro_run_opts *o)
     status = 0;
 out:
     if (L) lua_close(L);
+    repro_sweep_end();
     repro_results_end();
     lrepro_free_rng();
     lrepro_close_plot();

@@ -16,6 +16,8 @@ typedef struct {
     const char *libdir;  /* folder of the shared Lua library (lua/); NULL: none */
     const char *const *overrides; /* "name=value" strings */
     size_t noverrides;
+    const char *point_sweep; /* point mode (repro point): compute point POINT_INDEX of this sweep */
+    long point_index;
 } repro_run_opts;
 
 /* Returns 0 on success, 1 when the script failed (the message is already printed). */

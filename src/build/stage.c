@@ -3,12 +3,14 @@
 
 #include "build/cachekey.h"
 
+#include "build/launch.h"
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/hash.h"
 #include "core/paths.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +54,8 @@ const char *repro_stage_reason(const char *outdir, const char *engine, const cha
                  *overrides ? overrides : "defaults");
         reason = buf;
     }
-    const char *kinds[2] = {"inputs", "outputs"};
-    for (int k = 0; k < 2 && !reason; k++) {
+    const char *kinds[3] = {"inputs", "outputs", "points"};
+    for (int k = 0; k < 3 && !reason; k++) {
         const char *file;
         json_t *h;
         json_object_foreach(json_object_get(rec, kinds[k]), file, h)
@@ -92,6 +94,52 @@ int repro_stage(const repro_run_opts *o, int force)
     return repro_stage_mode(o, force ? REPRO_STAGE_FORCE : REPRO_STAGE_RUN);
 }
 
+/* The stage's run as a Slurm job: `repro run ... --launch slurm` (its sweeps' points become jobs
+ * of their own), log in $REPRO_SLURM_LOGS/STAGE.log. */
+static int run_as_job(const repro_run_opts *o)
+{
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) {
+        fprintf(stderr, "repro: cannot find the engine binary (/proc/self/exe)\n");
+        return 1;
+    }
+    exe[k] = '\0';
+    size_t na = 0;
+    char **argv = calloc(o->noverrides + 16, sizeof *argv);
+    if (!argv) return 1;
+    argv[na++] = exe;
+    argv[na++] = "run";
+    argv[na++] = (char *)o->script;
+    argv[na++] = "--stage";
+    argv[na++] = (char *)o->stage;
+    argv[na++] = "--out";
+    argv[na++] = (char *)o->outdir;
+    argv[na++] = "--figures";
+    argv[na++] = (char *)(o->figdir ? o->figdir : "figures");
+    argv[na++] = "--launch";
+    argv[na++] = "slurm";
+    for (size_t i = 0; i < o->noverrides; i++) argv[na++] = (char *)o->overrides[i];
+    argv[na] = NULL;
+    const char *logs = getenv("REPRO_SLURM_LOGS");
+    char log[PATH_MAX], label[300];
+    snprintf(log, sizeof log, "%s/%s.log", logs && *logs ? logs : "build/slurm", o->stage);
+    snprintf(label, sizeof label, "stage %s", o->stage);
+    repro_job job = {argv, label, log};
+    size_t bad = repro_launch_all(&job, 1, NULL, NULL, NULL);
+    free(argv);
+    if (bad) return 1;
+    /* The job's output (values, sweep lines) stays in its log; the run record must be here. */
+    char rec[PATH_MAX];
+    snprintf(rec, sizeof rec, "%s/results.json", o->outdir);
+    if (access(rec, R_OK) != 0) {
+        fprintf(stderr, "repro: the Slurm job of stage %s finished but %s is not here (is build/ "
+                        "on a filesystem the nodes share?)\n", o->stage, rec);
+        return 1;
+    }
+    return 0;
+}
+
 int repro_stage_mode(const repro_run_opts *o, repro_stage_how how)
 {
     char stagebuf[256], outbuf[512];
@@ -123,7 +171,7 @@ int repro_stage_mode(const repro_run_opts *o, repro_stage_how how)
     char rec[600];
     if (repro_path_record(ro.outdir, rec, sizeof rec)) remove(rec);
     double t0 = repro_now();
-    int rc = repro_run_script(&ro);
+    int rc = repro_launch_get() == REPRO_LAUNCH_SLURM ? run_as_job(&ro) : repro_run_script(&ro);
     if (rc == 0) {
         printf("%-12s done in %.2f s\n", ro.stage, repro_now() - t0);
     } else {

@@ -37,6 +37,10 @@ static gsl_rng *the_rng(void)
     return rng;
 }
 
+/* Reseed the generator (repro.sweep, before each point). */
+void lrepro_seed_rng(unsigned long seed);
+void lrepro_seed_rng(unsigned long seed) { gsl_rng_set(the_rng(), seed); }
+
 void lrepro_free_rng(void);
 void lrepro_free_rng(void)
 {
@@ -407,5 +411,6 @@ int luaopen_repro(lua_State *L)
     lrepro_open_net(L);
     lrepro_open_linalg(L);
     lrepro_open_convex(L);
+    lrepro_open_sweep(L);
     return 1;
 }

@@ -1,0 +1,41 @@
+/* launch: run a batch of commands, on this machine or as Slurm jobs, and report failures.
+ *
+ * Local: the commands run as child processes, as many at a time as make's job slots allow (the
+ * calling process holds one slot; each further child takes a token from make's jobserver, named in
+ * MAKEFLAGS; without a jobserver they run one at a time).  Slurm: each command runs as a job of its
+ * own through `srun` (options from $SLURM_ARGS), its output in a log file; the commands do not use
+ * this machine's CPUs, so all of them are submitted at once (Slurm queues them).  A command that
+ * fails stops the launch of new ones; running ones finish (their results stay cached) and the
+ * failure is reported: the job id, the label (stage or point) and the end of the job's log. */
+#ifndef REPRO_LAUNCH_H
+#define REPRO_LAUNCH_H
+
+#include <stddef.h>
+
+typedef enum { REPRO_LAUNCH_LOCAL = 0, REPRO_LAUNCH_SLURM = 1 } repro_launch_mode;
+
+/* Set the launcher by name ("local", "slurm"; NULL or "" is local).  Returns 0 or -1 with
+ * repro_err() set for an unknown name. */
+int repro_launch_set(const char *name);
+repro_launch_mode repro_launch_get(void);
+const char *repro_launch_name(void);
+
+typedef struct {
+    char *const *argv; /* the command, NULL-terminated; argv[0] an absolute path or found on PATH */
+    const char *label; /* what it computes, for messages ("thm41 point T=8 seed=3") */
+    const char *log;   /* Slurm: the job's log file (its folder is created) */
+} repro_job;
+
+/* Called as each job ends (OK = 1 when it succeeded), e.g. for a progress line. */
+typedef void (*repro_job_done)(size_t i, int ok, void *arg);
+
+/* Run JOBS[0..n-1] with the current launcher; FAILED (may be NULL) receives 1 for each job that
+ * failed or never started.  Returns the number of jobs that did not succeed. */
+size_t repro_launch_all(const repro_job *jobs, size_t n, int *failed, repro_job_done done,
+                        void *arg);
+
+/* The one line a job writes first into its log when it runs under Slurm ("slurm job 123 on
+ * node1"), so that a failure report can name the job; nothing outside Slurm. */
+void repro_launch_job_banner(void);
+
+#endif

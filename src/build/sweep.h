@@ -1,0 +1,43 @@
+/* sweep: the build side of repro.sweep (the Lua binding is src/lua/lrepro_sweep.c).
+ *
+ * A sweep is a grid of points computed by one function of the script.  Each point is a cached unit
+ * of its own: its record, OUTDIR/points/SWEEP/KEY.json, is named by the point's key (a hash of the
+ * engine, the point function's code and everything it captures, the Lua library files loaded and
+ * the point's coordinates), so it is found again whatever else in the script changed.  A missing
+ * point is computed by a process of its own, `repro point SCRIPT --sweep NAME --index I`, which
+ * runs the script up to the sweep, computes that one point, writes its record (atomically) and
+ * stops; the stage's run launches those processes (src/build/launch.c: in make's job slots, or as
+ * Slurm jobs) and then reads every record. */
+#ifndef REPRO_SWEEP_H
+#define REPRO_SWEEP_H
+
+#include "build/run.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Remember how the running script was started (run.c calls it before the script runs); O is
+ * copied shallowly and must outlive the run. */
+void repro_sweep_begin(const repro_run_opts *o);
+void repro_sweep_end(void);
+
+/* In point mode: the sweep whose point this process computes (and *INDEX, 0-based); else NULL. */
+const char *repro_sweep_point_target(long *index);
+
+/* The record file of a point of SWEEP with key KEY, written into BUF. */
+const char *repro_sweep_record_path(const char *sweep, const char *key, char *buf, size_t n);
+
+/* Write a point record atomically.  Returns 0, or -1 with repro_err() set. */
+int repro_sweep_write_record(const char *path, json_t *rec);
+
+/* The record at PATH when it exists, is well formed and carries KEY; else NULL (the point must be
+ * computed).  The caller owns the result. */
+json_t *repro_sweep_read_record(const char *path, const char *key);
+
+/* Compute the points INDEX[0..m-1] of SWEEP, one process each, with the current launcher;
+ * LABELS[i] names point INDEX[i] in messages ("T=8 seed=3").  DONE of TOTAL points are finished
+ * already (the progress line counts on from there).  Returns how many did not finish. */
+size_t repro_sweep_run_points(const char *sweep, const long *index, char *const *labels, size_t m,
+                              size_t done, size_t total);
+
+#endif

@@ -1,0 +1,645 @@
+/* repro.sweep(name, grid, point): a grid of points, each computed by POINT(p) and cached by its
+ * own key (src/build/sweep.h).  The key covers the engine, the point function's source text and
+ * every value it captures (upvalues, by value: numbers, strings, tables of those, other Lua
+ * functions with their own upvalues; loaded modules by name), the Lua library files loaded so far
+ * and the point's coordinates; not the rest of the script.  So editing the gather code, or adding
+ * a seed to the grid, leaves the other points cached.  Before each point the generator is seeded
+ * from the sweep's name and the point's coordinates, so a point's numbers do not depend on which
+ * process computes it or in what order. */
+#include "lua/lrepro.h"
+
+#include "build/launch.h"
+#include "build/results.h"
+#include "build/cachekey.h"
+#include "build/sweep.h"
+#include "core/err.h"
+#include "core/fileio.h"
+#include "core/hash.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lrepro_seed_rng(unsigned long seed);
+
+/* The error object of a point-mode run that computed its point: the run ends successfully. */
+static char point_stop;
+int lrepro_sweep_stopped(lua_State *L, int idx)
+{
+    return lua_islightuserdata(L, idx) && lua_touserdata(L, idx) == &point_stop;
+}
+
+/* ---- a growable string (freed by its box on the Lua stack) ----------------------------------- */
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+} sbuf;
+
+static int sbuf_gc(lua_State *L)
+{
+    sbuf *b = lua_touserdata(L, 1);
+    free(b->s);
+    b->s = NULL;
+    return 0;
+}
+
+static sbuf *sbuf_new(lua_State *L)
+{
+    sbuf *b = lua_newuserdatauv(L, sizeof *b, 0);
+    memset(b, 0, sizeof *b);
+    if (luaL_newmetatable(L, "repro.SweepBuffer")) {
+        lua_pushcfunction(L, sbuf_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    return b;
+}
+
+static void sbuf_add(lua_State *L, sbuf *b, const void *p, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->cap ? b->cap * 2 : 1024);
+        while (cap < b->n + n + 1) cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) luaL_error(L, "repro.sweep: out of memory");
+        b->s = s;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, p, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void sbuf_printf(lua_State *L, sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void sbuf_printf(lua_State *L, sbuf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    sbuf_add(L, b, tmp, k < 0 ? 0 : (size_t)k < sizeof tmp ? (size_t)k : sizeof tmp - 1);
+}
+
+/* ---- the point function's fingerprint -------------------------------------------------------- */
+
+typedef struct {
+    const char *sweep;
+    int modules; /* absolute index: table -> module name, for package.loaded */
+    int visited; /* absolute index: table/function -> true */
+} fpctx;
+
+static void fp_value(lua_State *L, int idx, sbuf *b, const fpctx *c, const char *what, int depth);
+
+/* Lines FIRST..LAST of the file SRC ("@path"), or the chunk text itself. */
+static void fp_source(lua_State *L, const lua_Debug *ar, sbuf *b)
+{
+    if (ar->source[0] != '@') {
+        sbuf_printf(L, b, "chunk%zu:", strlen(ar->source));
+        sbuf_add(L, b, ar->source, strlen(ar->source));
+        return;
+    }
+    size_t len = 0;
+    char *text = repro_read_file(ar->source + 1, &len);
+    if (!text) luaL_error(L, "repro.sweep: cannot read %s (the point function's source)", ar->source + 1);
+    int line = 1;
+    size_t start = 0, end = len;
+    int first = ar->linedefined > 0 ? ar->linedefined : 1;
+    for (size_t i = 0; i < len; i++) {
+        if (line == first && start == 0 && (i == 0 || text[i - 1] == '\n')) start = i;
+        if (text[i] == '\n') {
+            if (ar->lastlinedefined > 0 && line == ar->lastlinedefined) {
+                end = i + 1;
+                break;
+            }
+            line++;
+        }
+    }
+    if (first == 1) start = 0;
+    sbuf_printf(L, b, "src%zu:", end - start);
+    sbuf_add(L, b, text + start, end - start);
+    free(text);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void fp_table(lua_State *L, int idx, sbuf *b, const fpctx *c, const char *what, int depth)
+{
+    /* Keys as tagged strings, sorted (iteration order differs between processes). */
+    lua_newtable(L); /* bykey */
+    int bykey = lua_gettop(L);
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        int kt = lua_type(L, -2);
+        if (kt == LUA_TSTRING) {
+            lua_pushfstring(L, "s%s", lua_tostring(L, -2));
+        } else if (kt == LUA_TNUMBER && lua_isinteger(L, -2)) {
+            lua_pushfstring(L, "i%I", lua_tointeger(L, -2));
+        } else if (kt == LUA_TNUMBER) {
+            char num[64];
+            snprintf(num, sizeof num, "f%a", lua_tonumber(L, -2));
+            lua_pushstring(L, num);
+        } else if (kt == LUA_TBOOLEAN) {
+            lua_pushstring(L, lua_toboolean(L, -2) ? "btrue" : "bfalse");
+        } else {
+            luaL_error(L, "repro.sweep '%s': %s has a key of type %s (the point's key cannot "
+                          "cover it)", c->sweep, what, luaL_typename(L, -2));
+        }
+        lua_pushvalue(L, -2);   /* k v tk v */
+        lua_settable(L, bykey); /* k v */
+        lua_pop(L, 1);
+        n++;
+    }
+    const char **keys = lua_newuserdatauv(L, (n ? n : 1) * sizeof *keys, 0);
+    size_t k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, bykey)) {
+        keys[k++] = lua_tostring(L, -2); /* alive: the strings are keys of bykey */
+        lua_pop(L, 1);
+    }
+    qsort(keys, k, sizeof *keys, cmp_str);
+    sbuf_printf(L, b, "{%zu:", k);
+    for (size_t i = 0; i < k; i++) {
+        sbuf_printf(L, b, "%zu:%s=", strlen(keys[i]), keys[i]);
+        lua_getfield(L, bykey, keys[i]);
+        fp_value(L, lua_gettop(L), b, c, what, depth + 1);
+        lua_pop(L, 1);
+    }
+    sbuf_add(L, b, "}", 1);
+    lua_pop(L, 2); /* keys bykey */
+}
+
+static void fp_value(lua_State *L, int idx, sbuf *b, const fpctx *c, const char *what, int depth)
+{
+    if (depth > 64) luaL_error(L, "repro.sweep '%s': %s nests too deeply", c->sweep, what);
+    int t = lua_type(L, idx);
+    switch (t) {
+    case LUA_TNIL: sbuf_add(L, b, "n;", 2); return;
+    case LUA_TBOOLEAN: sbuf_add(L, b, lua_toboolean(L, idx) ? "T;" : "F;", 2); return;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) sbuf_printf(L, b, "i%lld;", (long long)lua_tointeger(L, idx));
+        else sbuf_printf(L, b, "f%a;", lua_tonumber(L, idx));
+        return;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, idx, &len);
+        sbuf_printf(L, b, "s%zu:", len);
+        sbuf_add(L, b, s, len);
+        return;
+    }
+    case LUA_TTABLE:
+    case LUA_TFUNCTION:
+        break;
+    default:
+        luaL_error(L, "repro.sweep '%s': %s is a %s, which the point's key cannot cover (build it "
+                      "inside the point function, or pass plain numbers and tables)",
+                   c->sweep, what, luaL_typename(L, idx));
+    }
+    /* A loaded module: by name (its file is one of the run's inputs, hashed separately). */
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, c->modules) == LUA_TSTRING) {
+        sbuf_printf(L, b, "m%s;", lua_tostring(L, -1));
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, c->visited) != LUA_TNIL) {
+        lua_pop(L, 1);
+        sbuf_add(L, b, "r;", 2);
+        return;
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, c->visited);
+    if (t == LUA_TTABLE) {
+        fp_table(L, idx, b, c, what, depth);
+        return;
+    }
+    lua_Debug ar;
+    lua_pushvalue(L, idx);
+    lua_getinfo(L, ">S", &ar);
+    if (strcmp(ar.what, "C") == 0) {
+        sbuf_add(L, b, "C;", 2); /* engine functions: covered by the engine's hash */
+        return;
+    }
+    fp_source(L, &ar, b);
+    const char *up;
+    for (int i = 1; (up = lua_getupvalue(L, idx, i)) != NULL; i++) {
+        if (strcmp(up, "_ENV") == 0) {
+            lua_pop(L, 1);
+            continue;
+        }
+        char w[256];
+        snprintf(w, sizeof w, "the captured variable '%s'", up);
+        sbuf_printf(L, b, "u%s=", up);
+        fp_value(L, lua_gettop(L), b, c, w, depth + 1);
+        lua_pop(L, 1);
+    }
+}
+
+/* The fingerprint of the function at FN (hex, pushed as a string). */
+static void fingerprint(lua_State *L, int fn, const char *sweep)
+{
+    lua_newtable(L); /* modules */
+    int modules = lua_gettop(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -2) == LUA_TSTRING && (lua_istable(L, -1) || lua_isfunction(L, -1))) {
+            lua_pushvalue(L, -2);
+            lua_rawset(L, modules);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    lua_newtable(L); /* visited */
+    fpctx c = {sweep, modules, lua_gettop(L)};
+    sbuf *b = sbuf_new(L);
+    fp_value(L, fn, b, &c, "the point function", 0);
+    char h[REPRO_HASH_HEX];
+    repro_hash_bytes(b->s, b->n, h);
+    lua_pop(L, 3);
+    lua_pushstring(L, h);
+}
+
+/* ---- values <-> JSON --------------------------------------------------------------------------- */
+
+static json_t *tojson(lua_State *L, int idx, const char *sweep, const char *what, int depth)
+{
+    if (depth > 32) luaL_error(L, "repro.sweep '%s': %s nests too deeply", sweep, what);
+    switch (lua_type(L, idx)) {
+    case LUA_TBOOLEAN: return json_boolean(lua_toboolean(L, idx));
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) return json_integer((json_int_t)lua_tointeger(L, idx));
+        if (!isfinite(lua_tonumber(L, idx)))
+            luaL_error(L, "repro.sweep '%s': %s is %f (a point's values must be finite)", sweep,
+                       what, lua_tonumber(L, idx));
+        return json_real(lua_tonumber(L, idx));
+    case LUA_TSTRING: {
+        json_t *s = json_string(lua_tostring(L, idx));
+        if (!s) luaL_error(L, "repro.sweep '%s': %s is not UTF-8 text", sweep, what);
+        return s;
+    }
+    case LUA_TTABLE: break;
+    default:
+        luaL_error(L, "repro.sweep '%s': %s is a %s (numbers, text, booleans and tables of "
+                      "them only)", sweep, what, luaL_typename(L, idx));
+    }
+    lua_Integer len = (lua_Integer)lua_rawlen(L, idx);
+    size_t count = 0;
+    int strkeys = 1;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        count++;
+        if (lua_type(L, -2) != LUA_TSTRING) strkeys = 0;
+        lua_pop(L, 1);
+    }
+    if ((lua_Integer)count == len) { /* a list (an empty table too) */
+        json_t *a = json_array();
+        for (lua_Integer i = 1; i <= len; i++) {
+            lua_rawgeti(L, idx, i);
+            json_t *e = tojson(L, lua_gettop(L), sweep, what, depth + 1);
+            lua_pop(L, 1);
+            json_array_append_new(a, e);
+        }
+        return a;
+    }
+    if (!strkeys)
+        luaL_error(L, "repro.sweep '%s': %s mixes list entries and names", sweep, what);
+    /* Names sorted, so that the record's bytes do not depend on the table's history. */
+    const char **keys = lua_newuserdatauv(L, count * sizeof *keys, 0);
+    size_t k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        keys[k++] = lua_tostring(L, -2);
+        lua_pop(L, 1);
+    }
+    qsort(keys, k, sizeof *keys, cmp_str);
+    json_t *o = json_object();
+    for (size_t i = 0; i < k; i++) {
+        lua_getfield(L, idx, keys[i]);
+        json_object_set_new(o, keys[i], tojson(L, lua_gettop(L), sweep, keys[i], depth + 1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return o;
+}
+
+static void pushjson(lua_State *L, json_t *j)
+{
+    size_t i;
+    const char *k;
+    json_t *v;
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        lua_createtable(L, 0, (int)json_object_size(j));
+        json_object_foreach(j, k, v)
+        {
+            pushjson(L, v);
+            lua_setfield(L, -2, k);
+        }
+        break;
+    case JSON_ARRAY:
+        lua_createtable(L, (int)json_array_size(j), 0);
+        json_array_foreach(j, i, v)
+        {
+            pushjson(L, v);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        break;
+    case JSON_STRING: lua_pushstring(L, json_string_value(j)); break;
+    case JSON_INTEGER: lua_pushinteger(L, (lua_Integer)json_integer_value(j)); break;
+    case JSON_REAL: lua_pushnumber(L, json_real_value(j)); break;
+    case JSON_TRUE: lua_pushboolean(L, 1); break;
+    case JSON_FALSE: lua_pushboolean(L, 0); break;
+    default: lua_pushnil(L);
+    }
+}
+
+/* ---- the grid ----------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    size_t n;
+} axis;
+
+/* Push point I as a table name -> value, then its label "T=8 seed=3". */
+static void push_point(lua_State *L, int grid, const axis *ax, size_t na, size_t i)
+{
+    size_t coord[64];
+    for (size_t j = na; j-- > 0;) {
+        coord[j] = i % ax[j].n;
+        i /= ax[j].n;
+    }
+    char label[4096];
+    size_t at = 0;
+    label[0] = '\0';
+    lua_createtable(L, 0, (int)na); /* point */
+    for (size_t j = 0; j < na; j++) {
+        lua_getfield(L, grid, ax[j].name);
+        lua_rawgeti(L, -1, (lua_Integer)coord[j] + 1);
+        char num[64];
+        const char *v;
+        if (lua_isinteger(L, -1)) {
+            snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, -1));
+            v = num;
+        } else if (lua_type(L, -1) == LUA_TNUMBER) {
+            snprintf(num, sizeof num, "%g", lua_tonumber(L, -1));
+            v = num;
+        } else if (lua_type(L, -1) == LUA_TBOOLEAN) {
+            v = lua_toboolean(L, -1) ? "true" : "false";
+        } else {
+            v = lua_tostring(L, -1);
+        }
+        if (at < sizeof label)
+            at += (size_t)snprintf(label + at, sizeof label - at, "%s%s=%s", j ? " " : "",
+                                   ax[j].name, v);
+        lua_setfield(L, -3, ax[j].name);
+        lua_pop(L, 1);
+    }
+    lua_pushstring(L, label);
+}
+
+static int valid_name(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/* repro.sweep(name, grid, point) */
+static int l_sweep(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    if (!valid_name(name))
+        return luaL_error(L, "repro.sweep: name '%s' must be made of letters, digits, '_' "
+                             "and '-'", name);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TFUNCTION);
+    lua_settop(L, 3);
+    /* The axes, sorted by name; the first varies slowest. */
+    size_t na = 0;
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        if (lua_type(L, -2) != LUA_TSTRING || !valid_name(lua_tostring(L, -2)))
+            return luaL_error(L, "repro.sweep '%s': grid names must be words", name);
+        if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
+            return luaL_error(L, "repro.sweep '%s': grid entry '%s' must be a non-empty list",
+                              name, lua_tostring(L, -2));
+        size_t len = lua_rawlen(L, -1);
+        for (size_t i = 1; i <= len; i++) {
+            int t = lua_rawgeti(L, -1, (lua_Integer)i);
+            if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
+                return luaL_error(L, "repro.sweep '%s': grid entry %s[%d] is a %s (numbers, "
+                                     "text or booleans only)", name, lua_tostring(L, -3),
+                                  (int)i, luaL_typename(L, -1));
+            if (t == LUA_TNUMBER && !isfinite(lua_tonumber(L, -1)))
+                return luaL_error(L, "repro.sweep '%s': grid entry %s[%d] is not finite",
+                                  name, lua_tostring(L, -3), (int)i);
+            lua_pop(L, 1);
+        }
+        na++;
+        lua_pop(L, 1);
+    }
+    if (na == 0) return luaL_error(L, "repro.sweep '%s': the grid is empty", name);
+    if (na > 64) return luaL_error(L, "repro.sweep '%s': more than 64 grid names", name);
+    axis *ax = lua_newuserdatauv(L, na * sizeof *ax, 0); /* 4 */
+    lua_newtable(L);                                       /* 5: keeps the names alive */
+    size_t k = 0, total = 1;
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        ax[k].name = lua_tostring(L, -2);
+        ax[k].n = lua_rawlen(L, -1);
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, 5, (lua_Integer)k + 1);
+        if (total > 10000000 / ax[k].n)
+            return luaL_error(L, "repro.sweep '%s': more than 10^7 points", name);
+        total *= ax[k].n;
+        k++;
+    }
+    for (size_t i = 1; i < na; i++) /* insertion sort by name */
+        for (size_t j = i; j > 0 && strcmp(ax[j - 1].name, ax[j].name) > 0; j--) {
+            axis t = ax[j];
+            ax[j] = ax[j - 1];
+            ax[j - 1] = t;
+        }
+    /* What every key shares: engine, function, library files. */
+    fingerprint(L, 3, name); /* 6 */
+    char script_rel[4096], inputs[REPRO_HASH_HEX];
+    repro_relpath(lrepro_ctx()->script, script_rel, sizeof script_rel);
+    repro_results_inputs_digest(script_rel, inputs);
+    lua_pushfstring(L, "repro-point-1\n%s\n%s\n%s\n%s\n", repro_engine_hash(), name,
+                    lua_tostring(L, 6), inputs); /* 7 */
+
+    long target_index = -1;
+    const char *target = repro_sweep_point_target(&target_index);
+    int is_target = target && strcmp(target, name) == 0;
+    if (is_target && (target_index < 0 || (size_t)target_index >= total))
+        return luaL_error(L, "repro point: sweep '%s' has %d points, no index %d", name,
+                          (int)total, (int)target_index);
+
+    lua_createtable(L, (int)total, 0); /* 8: keys */
+    lua_createtable(L, (int)total, 0); /* 9: labels */
+    lua_createtable(L, (int)total, 0); /* 10: points */
+    lua_createtable(L, (int)total, 0); /* 11: point json texts */
+    for (size_t i = 0; i < total; i++) {
+        if (is_target && (long)i != target_index) continue;
+        push_point(L, 2, ax, na, i); /* point label */
+        lua_rawseti(L, 9, (lua_Integer)i + 1);
+        json_t *pj = tojson(L, lua_gettop(L), name, "the point", 0);
+        char *txt = json_dumps(pj, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
+        json_decref(pj);
+        if (!txt) return luaL_error(L, "repro.sweep '%s': out of memory", name);
+        lua_pushstring(L, txt);
+        free(txt);
+        lua_rawseti(L, 11, (lua_Integer)i + 1);
+        lua_rawseti(L, 10, (lua_Integer)i + 1);
+        lua_rawgeti(L, 11, (lua_Integer)i + 1);
+        lua_pushvalue(L, 7);
+        lua_rotate(L, -2, 1);
+        lua_concat(L, 2);
+        size_t klen;
+        const char *kt = lua_tolstring(L, -1, &klen);
+        char key[REPRO_HASH_HEX];
+        repro_hash_bytes(kt, klen, key);
+        lua_pop(L, 1);
+        lua_pushstring(L, key);
+        lua_rawseti(L, 8, (lua_Integer)i + 1);
+    }
+
+    char path[4400];
+    if (is_target) {
+        /* Point mode: compute this one point, store it, stop the script. */
+        lua_Integer i1 = (lua_Integer)target_index + 1;
+        lua_rawgeti(L, 8, i1);
+        const char *key = lua_tostring(L, -1);
+        lua_rawgeti(L, 11, i1);
+        char seedhex[REPRO_HASH_HEX];
+        lua_pushfstring(L, "%s\n%s", name, lua_tostring(L, -1));
+        repro_hash_bytes(lua_tostring(L, -1), lua_rawlen(L, -1), seedhex);
+        lua_pop(L, 2);
+        unsigned long seed = strtoul((char[9]){seedhex[0], seedhex[1], seedhex[2], seedhex[3],
+                                               seedhex[4], seedhex[5], seedhex[6], seedhex[7], 0},
+                                     NULL, 16);
+        lrepro_seed_rng(seed);
+        lua_pushvalue(L, 3);
+        lua_rawgeti(L, 10, i1);
+        lua_call(L, 1, 1);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "repro.sweep '%s': the point function must return a table of "
+                                 "values (got %s)", name, luaL_typename(L, -1));
+        for (size_t j = 0; j < na; j++) {
+            lua_getfield(L, -1, ax[j].name);
+            if (!lua_isnil(L, -1))
+                return luaL_error(L, "repro.sweep '%s': the point function returned '%s', a name "
+                                     "of the grid", name, ax[j].name);
+            lua_pop(L, 1);
+        }
+        json_t *vals = tojson(L, lua_gettop(L), name, "the returned values", 0);
+        if (!json_is_object(vals)) {
+            int empty = json_is_array(vals) && json_array_size(vals) == 0;
+            json_decref(vals);
+            if (!empty)
+                return luaL_error(L, "repro.sweep '%s': the point function must return named "
+                                     "values ({name = value, ...})", name);
+            vals = json_object();
+        }
+        json_t *rec = json_object();
+        json_object_set_new(rec, "sweep", json_string(name));
+        json_object_set_new(rec, "key", json_string(key));
+        lua_rawgeti(L, 11, i1);
+        json_object_set_new(rec, "point", json_loads(lua_tostring(L, -1), 0, NULL));
+        lua_pop(L, 1);
+        json_object_set_new(rec, "seed", json_integer((json_int_t)seed));
+        json_object_set_new(rec, "values", vals);
+        repro_sweep_record_path(name, key, path, sizeof path);
+        int rc = repro_sweep_write_record(path, rec);
+        json_decref(rec);
+        if (rc != 0) return luaL_error(L, "repro.sweep '%s': %s", name, repro_errmsg());
+        lua_pushlightuserdata(L, &point_stop);
+        return lua_error(L);
+    }
+
+    /* Gather: which points are cached, run the others, read them all. */
+    long *missing = lua_newuserdatauv(L, total * sizeof *missing, 0); /* 12 */
+    char **mlabels = lua_newuserdatauv(L, total * sizeof *mlabels, 0); /* 13 */
+    size_t m = 0;
+    for (size_t i = 0; i < total; i++) {
+        lua_rawgeti(L, 8, (lua_Integer)i + 1);
+        repro_sweep_record_path(name, lua_tostring(L, -1), path, sizeof path);
+        json_t *rec = repro_sweep_read_record(path, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        if (rec) {
+            json_decref(rec);
+            continue;
+        }
+        missing[m] = (long)i;
+        lua_rawgeti(L, 9, (lua_Integer)i + 1);
+        mlabels[m++] = (char *)lua_tostring(L, -1); /* alive in table 9 */
+        lua_pop(L, 1);
+    }
+    if (m > 0 && target)
+        return luaL_error(L, "repro point: sweep '%s' (before '%s') has %d points not computed",
+                          name, target, (int)m);
+    if (m == 0)
+        printf("%-12s sweep %s: %zu points, all cached\n", lrepro_ctx()->stage, name, total);
+    else
+        printf("%-12s sweep %s: %zu points, %zu cached, %zu to run (%s)\n", lrepro_ctx()->stage,
+               name, total, total - m, m, repro_launch_name());
+    fflush(stdout);
+    size_t bad = repro_sweep_run_points(name, missing, mlabels, m, total - m, total);
+    if (bad > 0)
+        return luaL_error(L, "repro.sweep '%s': %d of the %d points to run failed; the other "
+                             "%d points are cached", name, (int)bad, (int)m,
+                          (int)(total - bad));
+    lua_createtable(L, (int)total, 0); /* result */
+    for (size_t i = 0; i < total; i++) {
+        lua_rawgeti(L, 8, (lua_Integer)i + 1);
+        const char *key = lua_tostring(L, -1);
+        repro_sweep_record_path(name, key, path, sizeof path);
+        json_t *rec = repro_sweep_read_record(path, key);
+        lua_pop(L, 1);
+        if (!rec) {
+            lua_rawgeti(L, 9, (lua_Integer)i + 1);
+            return luaL_error(L, "repro.sweep '%s': point %s finished but left no record %s "
+                                 "(is build/ shared with the machine that ran it?)", name,
+                              lua_tostring(L, -1), path);
+        }
+        char h[REPRO_HASH_HEX], rel[4400];
+        if (repro_hash_file(path, h) == 0)
+            repro_results_point(repro_relpath(path, rel, sizeof rel), h);
+        pushjson(L, json_object_get(rec, "values"));
+        lua_rawgeti(L, 10, (lua_Integer)i + 1);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) { /* values point k v */
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, -5);
+        }
+        lua_pop(L, 1);
+        json_decref(rec);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+void lrepro_open_sweep(lua_State *L)
+{
+    lua_pushcfunction(L, l_sweep);
+    lua_setfield(L, -2, "sweep");
+}
