@@ -9,7 +9,7 @@
 -- check is the fitted log-log slope within 0.2 of T - 1 for every (T, N).
 local repro = require "repro"
 local U = repro.univariate
-local fit = require "fit"
+local linefit = require "linefit"
 
 local P = repro.params{trials = 50000, seed = 2024, tol = 1e-12, Tmax = 4, Ns = "6,10",
                        min_count = 20, eps_fit_max = 0.4}
@@ -89,7 +89,7 @@ for _, r in ipairs(pts) do
   for e, c in ipairs(r.counts) do
     if c >= P.min_count and EPS[e] <= P.eps_fit_max then xs[#xs + 1], ys[#ys + 1] = EPS[e], c / trials end
   end
-  local sl = #xs >= 3 and fit.loglog(xs, ys).slope or 0 / 0
+  local sl = #xs >= 3 and linefit.loglog(xs, ys).slope or 0 / 0
   slopes[#slopes + 1] = {T = r.T, N = r.N, slope = sl, n = #xs}
   repro.value("eps_slope_" .. tag, sl, {fmt = "%.2f"})
   local dev = math.abs(sl - (r.T - 1))

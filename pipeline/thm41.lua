@@ -14,7 +14,7 @@
 -- Each (T, seed) is a cached point of the sweep: more seeds or a larger Tmax run only new points.
 local repro = require "repro"
 local ridge = require "ridge"
-local fit = require "fit"
+local linefit = require "linefit"
 
 local P = repro.params{K = 100, lambda = 1.616, steps = 3000, lr = 1e-2, lr_min = 1e-4,
                        polish_iter = 20000, seeds = 5, Tmax = 32, nT = 10, Tfit = 8}
@@ -115,7 +115,7 @@ for _, r in ipairs(pts) do
     fx[#fx + 1], fJH[#fJH + 1], fJ[#fJ + 1] = r.T, r.gapJH, r.gapJ
   end
 end
-local sJH, sJ = fit.loglog(fx, fJH), fit.loglog(fx, fJ)
+local sJH, sJ = linefit.loglog(fx, fJH), linefit.loglog(fx, fJ)
 local function mean(t)
   local s = 0
   for _, v in ipairs(t) do s = s + v / #t end

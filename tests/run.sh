@@ -3,7 +3,9 @@
 #   C unit tests (build/tests/*, and again under ASan/UBSan from build/asan/tests/*),
 #   Lua API tests (tests/lua/*.lua, with build/repro and build/asan/repro),
 #   shell tests (tests/sh/*.sh: end-to-end runs of the pipeline and the build).
-# A test program that exits non-zero without reporting a failure counts as one failure.
+# A test program that exits non-zero without reporting a failure counts as one failure.  A test
+# that cannot run here prints "skip - why": counted as skipped (never as passed), listed before
+# the summary.
 set -u
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -14,6 +16,7 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 passed=0
 failed=0
+skipped=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -22,16 +25,17 @@ run() {
   local label=$1; shift
   local out="$tmp/out" rc
   "$@" >"$out" 2>"$tmp/err"; rc=$?
-  local p f
-  p=$(grep -c '^ok ' "$out"); f=$(grep -c '^not ok ' "$out")
+  local p f k
+  p=$(grep -c '^ok ' "$out"); f=$(grep -c '^not ok ' "$out"); k=$(grep -c '^skip ' "$out")
   grep '^not ok ' "$out" | sed "s|^|[$label] |"
+  grep '^skip ' "$out" | sed "s|^|[$label] |" >>"$tmp/skipped"
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     f=1
     echo "not ok - [$label] exited with status $rc"
     tail -n 15 "$tmp/err" | sed 's/^/    /'
   fi
-  passed=$((passed + p)); failed=$((failed + f))
-  printf '%-40s %4d passed, %d failed\n' "$label" "$p" "$f" >&2
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + k))
+  printf '%-40s %4d passed, %d failed%s\n' "$label" "$p" "$f" "$([ "$k" -gt 0 ] && echo ", $k skipped")" >&2
 }
 
 for t in $B/tests/test_*; do
@@ -49,5 +53,9 @@ done
 for t in tests/sh/test_*.sh; do
   [ -f "$t" ] && run "sh/$(basename "$t" .sh)" bash "$t"
 done
+if [ "$skipped" -gt 0 ]; then
+  echo "$skipped skipped (not counted as passed):"
+  sed 's/^/  /' "$tmp/skipped"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

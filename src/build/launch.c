@@ -175,6 +175,11 @@ static pid_t start(const repro_job *j)
             execvp(argv[0], argv);
             fprintf(stderr, "repro: cannot run srun: %s\n", strerror(errno));
         } else {
+            int fd = j->quiet ? open("/dev/null", O_WRONLY) : -1;
+            if (fd >= 0) {
+                dup2(fd, STDOUT_FILENO);
+                close(fd);
+            }
             execvp(j->argv[0], j->argv);
             fprintf(stderr, "repro: cannot run %s: %s\n", j->argv[0], strerror(errno));
         }
@@ -237,7 +242,7 @@ static void report(const repro_job *j, int status)
         job_id(j, id, sizeof id);
         fprintf(stderr, "repro: Slurm job %s (%s) failed (srun: %s); log %s\n", id, j->label, how,
                 j->log);
-        print_tail(j->log, 12);
+        print_tail(j->log, 30);
         char path[4300];
         snprintf(path, sizeof path, "%s.srun", j->log);
         print_tail(path, 6);

@@ -24,6 +24,7 @@ typedef struct {
     char *const *argv; /* the command, NULL-terminated; argv[0] an absolute path or found on PATH */
     const char *label; /* what it computes, for messages ("thm41 point T=8 seed=3") */
     const char *log;   /* Slurm: the job's log file (its folder is created) */
+    int quiet;         /* local: discard the command's standard output (errors still shown) */
 } repro_job;
 
 /* Called as each job ends (OK = 1 when it succeeded), e.g. for a progress line. */

@@ -20,7 +20,6 @@ void lrepro_close_plot(void);
 
 static int msghandler(lua_State *L)
 {
-    if (lrepro_sweep_stopped(L, 1)) return 1; /* a point run that computed its point */
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
@@ -131,8 +130,7 @@ int repro_run_script(const repro_run_opts *o)
     }
     if (lua_pcall(L, 0, 0, 1) != LUA_OK) {
         repro_progress_end();
-        if (o->point_sweep && lrepro_sweep_stopped(L, -1)) status = 0; /* the point is stored */
-        else fprintf(stderr, "%s\n", lua_tostring(L, -1));
+        fprintf(stderr, "%s\n", lua_tostring(L, -1));
         goto out;
     }
     repro_progress_end();

@@ -125,10 +125,15 @@ static int run_as_job(const repro_run_opts *o)
     char log[PATH_MAX], label[300];
     snprintf(log, sizeof log, "%s/%s.log", logs && *logs ? logs : "build/slurm", o->stage);
     snprintf(label, sizeof label, "stage %s", o->stage);
-    repro_job job = {argv, label, log};
+    repro_job job = {argv, label, log, 0};
     size_t bad = repro_launch_all(&job, 1, NULL, NULL, NULL);
     free(argv);
     if (bad) return 1;
+    /* What the run printed (its sweeps' lines), without the job banner. */
+    char *text = repro_read_file(log, NULL);
+    for (char *line = text ? strtok(text, "\n") : NULL; line; line = strtok(NULL, "\n"))
+        if (strncmp(line, "slurm job ", 10) != 0) printf("%s\n", line);
+    free(text);
     /* The job's output (values, sweep lines) stays in its log; the run record must be here. */
     char rec[PATH_MAX];
     snprintf(rec, sizeof rec, "%s/results.json", o->outdir);

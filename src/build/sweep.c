@@ -129,6 +129,7 @@ size_t repro_sweep_run_points(const char *sweep, const long *index, char *const 
         jobs[i].argv = a;
         jobs[i].label = label;
         jobs[i].log = log;
+        jobs[i].quiet = 1; /* what the script prints before its sweep, once per point */
     }
     char plabel[300];
     snprintf(plabel, sizeof plabel, "%s %s", run->stage, sweep);

@@ -29,8 +29,7 @@ void lrepro_open_net(lua_State *L);        /* repro.net */
 void lrepro_open_linalg(lua_State *L);     /* repro.linalg */
 void lrepro_open_convex(lua_State *L);     /* repro.convex */
 void lrepro_open_sweep(lua_State *L);      /* repro.sweep */
-/* Whether the error object at IDX is the end of a point-mode run (lrepro_sweep.c). */
-int lrepro_sweep_stopped(lua_State *L, int idx);
+
 
 /* ---- GSL objects owned by the Lua stack ---------------------------------------------------- */
 /* Push a new box owning a zeroed vector / matrix and return the GSL object. */

@@ -24,13 +24,6 @@
 
 void lrepro_seed_rng(unsigned long seed);
 
-/* The error object of a point-mode run that computed its point: the run ends successfully. */
-static char point_stop;
-int lrepro_sweep_stopped(lua_State *L, int idx)
-{
-    return lua_islightuserdata(L, idx) && lua_touserdata(L, idx) == &point_stop;
-}
-
 /* ---- a growable string (freed by its box on the Lua stack) ----------------------------------- */
 
 typedef struct {
@@ -275,21 +268,26 @@ static void fingerprint(lua_State *L, int fn, const char *sweep)
 
 /* ---- values <-> JSON --------------------------------------------------------------------------- */
 
-static json_t *tojson(lua_State *L, int idx, const char *sweep, const char *what, int depth)
+/* The Lua value at IDX as JSON.  With BUILD = 0 only checks it (raising on a bad value) and
+ * returns NULL: callers check first, then build, so that no error escapes with JSON half built. */
+static json_t *tojson(lua_State *L, int idx, const char *sweep, const char *what, int depth,
+                      int build)
 {
     if (depth > 32) luaL_error(L, "repro.sweep '%s': %s nests too deeply", sweep, what);
     switch (lua_type(L, idx)) {
-    case LUA_TBOOLEAN: return json_boolean(lua_toboolean(L, idx));
+    case LUA_TBOOLEAN: return build ? json_boolean(lua_toboolean(L, idx)) : NULL;
     case LUA_TNUMBER:
-        if (lua_isinteger(L, idx)) return json_integer((json_int_t)lua_tointeger(L, idx));
+        if (lua_isinteger(L, idx))
+            return build ? json_integer((json_int_t)lua_tointeger(L, idx)) : NULL;
         if (!isfinite(lua_tonumber(L, idx)))
             luaL_error(L, "repro.sweep '%s': %s is %f (a point's values must be finite)", sweep,
                        what, lua_tonumber(L, idx));
-        return json_real(lua_tonumber(L, idx));
+        return build ? json_real(lua_tonumber(L, idx)) : NULL;
     case LUA_TSTRING: {
         json_t *s = json_string(lua_tostring(L, idx));
         if (!s) luaL_error(L, "repro.sweep '%s': %s is not UTF-8 text", sweep, what);
-        return s;
+        if (!build) json_decref(s);
+        return build ? s : NULL;
     }
     case LUA_TTABLE: break;
     default:
@@ -306,12 +304,12 @@ static json_t *tojson(lua_State *L, int idx, const char *sweep, const char *what
         lua_pop(L, 1);
     }
     if ((lua_Integer)count == len) { /* a list (an empty table too) */
-        json_t *a = json_array();
+        json_t *a = build ? json_array() : NULL;
         for (lua_Integer i = 1; i <= len; i++) {
             lua_rawgeti(L, idx, i);
-            json_t *e = tojson(L, lua_gettop(L), sweep, what, depth + 1);
+            json_t *e = tojson(L, lua_gettop(L), sweep, what, depth + 1, build);
             lua_pop(L, 1);
-            json_array_append_new(a, e);
+            if (build) json_array_append_new(a, e);
         }
         return a;
     }
@@ -326,14 +324,22 @@ static json_t *tojson(lua_State *L, int idx, const char *sweep, const char *what
         lua_pop(L, 1);
     }
     qsort(keys, k, sizeof *keys, cmp_str);
-    json_t *o = json_object();
+    json_t *o = build ? json_object() : NULL;
     for (size_t i = 0; i < k; i++) {
         lua_getfield(L, idx, keys[i]);
-        json_object_set_new(o, keys[i], tojson(L, lua_gettop(L), sweep, keys[i], depth + 1));
+        json_t *e = tojson(L, lua_gettop(L), sweep, keys[i], depth + 1, build);
+        if (build) json_object_set_new(o, keys[i], e);
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
     return o;
+}
+
+/* Checked, then built: no error leaves JSON behind. */
+static json_t *checked_json(lua_State *L, int idx, const char *sweep, const char *what)
+{
+    tojson(L, idx, sweep, what, 0, 0);
+    return tojson(L, idx, sweep, what, 0, 1);
 }
 
 static void pushjson(lua_State *L, json_t *j)
@@ -411,6 +417,62 @@ static void push_point(lua_State *L, int grid, const axis *ax, size_t na, size_t
     lua_pushstring(L, label);
 }
 
+static int point_traceback(lua_State *L)
+{
+    luaL_traceback(L, L, lua_tostring(L, 1) ? lua_tostring(L, 1) : "(error object)", 1);
+    return 1;
+}
+
+/* compute_point(fn, point, key, pointjson, name, grid): call fn(point), write the record. */
+static int compute_point(lua_State *L)
+{
+    const char *key = lua_tostring(L, 3), *pjson = lua_tostring(L, 4), *name = lua_tostring(L, 5);
+    char seedhex[REPRO_HASH_HEX], buf[9];
+    lua_pushfstring(L, "%s\n%s", name, pjson);
+    repro_hash_bytes(lua_tostring(L, -1), lua_rawlen(L, -1), seedhex);
+    lua_pop(L, 1);
+    memcpy(buf, seedhex, 8);
+    buf[8] = '\0';
+    unsigned long seed = strtoul(buf, NULL, 16);
+    lrepro_seed_rng(seed);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_call(L, 1, 1); /* 7: values */
+    if (!lua_istable(L, 7))
+        return luaL_error(L, "repro.sweep '%s': the point function must return a table of "
+                             "values (got %s)", name, luaL_typename(L, 7));
+    lua_pushnil(L);
+    while (lua_next(L, 6)) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        if (lua_gettable(L, 7) != LUA_TNIL)
+            return luaL_error(L, "repro.sweep '%s': the point function returned '%s', a name of "
+                                 "the grid", name, lua_tostring(L, -2));
+        lua_pop(L, 1);
+    }
+    json_t *vals = checked_json(L, 7, name, "the returned values");
+    if (!json_is_object(vals)) {
+        int empty = json_is_array(vals) && json_array_size(vals) == 0;
+        json_decref(vals);
+        if (!empty)
+            return luaL_error(L, "repro.sweep '%s': the point function must return named values "
+                                 "({name = value, ...})", name);
+        vals = json_object();
+    }
+    json_t *rec = json_object();
+    json_object_set_new(rec, "sweep", json_string(name));
+    json_object_set_new(rec, "key", json_string(key));
+    json_object_set_new(rec, "point", json_loads(pjson, 0, NULL));
+    json_object_set_new(rec, "seed", json_integer((json_int_t)seed));
+    json_object_set_new(rec, "values", vals);
+    char path[4400];
+    repro_sweep_record_path(name, key, path, sizeof path);
+    int rc = repro_sweep_write_record(path, rec);
+    json_decref(rec);
+    if (rc != 0) return luaL_error(L, "repro.sweep '%s': %s", name, repro_errmsg());
+    return 0;
+}
+
 static int valid_name(const char *s)
 {
     if (!*s) return 0;
@@ -430,6 +492,16 @@ static int l_sweep(lua_State *L)
                              "and '-'", name);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TFUNCTION);
+    lua_settop(L, 3);
+    /* One sweep per name and script: a point process finds its sweep by name. */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, "repro.sweeps");
+    if (lua_getfield(L, -1, name) != LUA_TNIL)
+        return luaL_error(L, "repro.sweep: a sweep '%s' is already in this script (at %s)", name,
+                          lua_tostring(L, -1));
+    lua_pop(L, 1);
+    char at[256];
+    lua_pushstring(L, lrepro_where(L, at, sizeof at));
+    lua_setfield(L, -2, name);
     lua_settop(L, 3);
     /* The axes, sorted by name; the first varies slowest. */
     size_t na = 0;
@@ -501,7 +573,7 @@ static int l_sweep(lua_State *L)
         if (is_target && (long)i != target_index) continue;
         push_point(L, 2, ax, na, i); /* point label */
         lua_rawseti(L, 9, (lua_Integer)i + 1);
-        json_t *pj = tojson(L, lua_gettop(L), name, "the point", 0);
+        json_t *pj = checked_json(L, lua_gettop(L), name, "the point");
         char *txt = json_dumps(pj, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17));
         json_decref(pj);
         if (!txt) return luaL_error(L, "repro.sweep '%s': out of memory", name);
@@ -524,55 +596,21 @@ static int l_sweep(lua_State *L)
 
     char path[4400];
     if (is_target) {
-        /* Point mode: compute this one point, store it, stop the script. */
-        lua_Integer i1 = (lua_Integer)target_index + 1;
-        lua_rawgeti(L, 8, i1);
-        const char *key = lua_tostring(L, -1);
-        lua_rawgeti(L, 11, i1);
-        char seedhex[REPRO_HASH_HEX];
-        lua_pushfstring(L, "%s\n%s", name, lua_tostring(L, -1));
-        repro_hash_bytes(lua_tostring(L, -1), lua_rawlen(L, -1), seedhex);
-        lua_pop(L, 2);
-        unsigned long seed = strtoul((char[9]){seedhex[0], seedhex[1], seedhex[2], seedhex[3],
-                                               seedhex[4], seedhex[5], seedhex[6], seedhex[7], 0},
-                                     NULL, 16);
-        lrepro_seed_rng(seed);
-        lua_pushvalue(L, 3);
-        lua_rawgeti(L, 10, i1);
-        lua_call(L, 1, 1);
-        if (!lua_istable(L, -1))
-            return luaL_error(L, "repro.sweep '%s': the point function must return a table of "
-                                 "values (got %s)", name, luaL_typename(L, -1));
-        for (size_t j = 0; j < na; j++) {
-            lua_getfield(L, -1, ax[j].name);
-            if (!lua_isnil(L, -1))
-                return luaL_error(L, "repro.sweep '%s': the point function returned '%s', a name "
-                                     "of the grid", name, ax[j].name);
-            lua_pop(L, 1);
-        }
-        json_t *vals = tojson(L, lua_gettop(L), name, "the returned values", 0);
-        if (!json_is_object(vals)) {
-            int empty = json_is_array(vals) && json_array_size(vals) == 0;
-            json_decref(vals);
-            if (!empty)
-                return luaL_error(L, "repro.sweep '%s': the point function must return named "
-                                     "values ({name = value, ...})", name);
-            vals = json_object();
-        }
-        json_t *rec = json_object();
-        json_object_set_new(rec, "sweep", json_string(name));
-        json_object_set_new(rec, "key", json_string(key));
-        lua_rawgeti(L, 11, i1);
-        json_object_set_new(rec, "point", json_loads(lua_tostring(L, -1), 0, NULL));
-        lua_pop(L, 1);
-        json_object_set_new(rec, "seed", json_integer((json_int_t)seed));
-        json_object_set_new(rec, "values", vals);
-        repro_sweep_record_path(name, key, path, sizeof path);
-        int rc = repro_sweep_write_record(path, rec);
-        json_decref(rec);
-        if (rc != 0) return luaL_error(L, "repro.sweep '%s': %s", name, repro_errmsg());
-        lua_pushlightuserdata(L, &point_stop);
-        return lua_error(L);
+        /* Point mode: compute this one point, store it, end the process (a pcall in the script
+         * must not catch the end of a point run, nor its failure). */
+        lua_pushcfunction(L, point_traceback);
+        lua_pushcfunction(L, compute_point);
+        lua_pushvalue(L, 3);                          /* fn */
+        lua_rawgeti(L, 10, (lua_Integer)target_index + 1); /* point */
+        lua_rawgeti(L, 8, (lua_Integer)target_index + 1);  /* key */
+        lua_rawgeti(L, 11, (lua_Integer)target_index + 1); /* point json */
+        lua_pushstring(L, name);
+        lua_pushvalue(L, 2); /* grid, for its names */
+        int rc = lua_pcall(L, 6, 0, -8);
+        if (rc != LUA_OK) fprintf(stderr, "%s\n", lua_tostring(L, -1));
+        fflush(stdout);
+        fflush(stderr);
+        exit(rc == LUA_OK ? 0 : 1);
     }
 
     /* Gather: which points are cached, run the others, read them all. */

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# repro.sweep on this machine: every point is cached on its own.  Adding a point runs that point
+# only; editing the gather runs no point; editing the point function runs them all; a failing point
+# fails the stage with its coordinates while the others stay cached; results do not depend on
+# where or in which order points ran (a sequential run and a make -j2 run agree byte for byte).
+set -u
+src=$(cd "$(dirname "$0")/../.." && pwd)
+B=${B:-build}
+case "$B" in /*) bin="$B" ;; *) bin="$src/$B" ;; esac
+unset MAKEFLAGS MFLAGS MAKELEVEL
+export REPRO_PROGRESS=0 REPRO_LUA=$src/lua SOURCE_DATE_EPOCH=1700000000
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+source "$src/tests/sh/sweep_fixture.sh"
+sweep_fixture "$tmp"
+ok() { if eval "$2"; then echo "ok - $1"; else echo "not ok - $1 ($2)"; cat "$tmp/out" "$tmp/err" 2>/dev/null | sed 's/^/    /' | tail -n 20; fi; }
+stage() { "$bin/repro" stage sq.lua --out o --figures f "$@" >"$tmp/out" 2>"$tmp/err"; }
+val() { grep -A3 "\"sq.$1\"" o/results.json | sed -n 's/.*"value": \([^,]*\),*/\1/p' | head -n1; }
+npoints() { ls o/points/sq 2>/dev/null | wc -l; }
+
+stage; ok "first run computes 4 points" "grep -q 'sweep sq: 4 points, 0 cached, 4 to run (local)' out && [ \$(npoints) = 4 ]"
+ok "the gather sees every point" "[ \"\$(val n)\" = 4.0 ]"
+stage; ok "unchanged: the stage is cached" "grep -q 'sq  *cached' out"
+stage Ts=2,4,8 seeds=2; ok "adding T = 8 runs its 2 points only" "grep -q '6 points, 4 cached, 2 to run' out && [ \$(npoints) = 6 ]"
+stage Ts=2,4,8 seeds=3; ok "adding a seed runs 3 points only" "grep -q '9 points, 6 cached, 3 to run' out"
+sum1=$(val sum)
+echo 'repro.value("extra", 1, {fmt = "%.0f"})' >>sq.lua
+stage Ts=2,4,8 seeds=3; ok "editing the gather runs no point" "grep -q 're-run because sq.lua changed' out && grep -q '9 points, all cached' out"
+ok "... and gives the same values" "[ \"\$(val sum)\" = \"$sum1\" ]"
+stage Ts=2,4 seeds=2; ok "going back to the smaller grid runs nothing" "grep -q '4 points, all cached' out"
+# The point function's code is part of the key.
+sed -i 's/scale \* p.T \* p.T/scale * p.T * p.T * 1/' sq.lua
+stage Ts=2,4 seeds=2; ok "editing the point function runs every point" "grep -q '4 points, 0 cached, 4 to run' out"
+# A captured value is part of the key.
+stage Ts=2,4 seeds=2 scale=2; ok "changing a captured value runs every point" "grep -q '4 points, 0 cached, 4 to run' out"
+
+# A failing point: the stage fails naming it, the others are cached, no record for it.
+before=$(npoints)
+FAIL_T=8 stage Ts=2,4,8 seeds=2 scale=2; rc=$?
+ok "a failing point fails the stage" "[ $rc = 1 ]"
+ok "... naming the point and the error" "grep -q 'sq point T=8 seed=1 failed' err && grep -q 'point T=8 refuses' err"
+ok "... saying how many failed and that the rest are cached" "grep -q \"repro.sweep 'sq': 2 of the 2 points to run failed; the other 4 points are cached\" err"
+ok "... leaving no record of the stage or the failed points" "[ ! -e o/results.json ] && [ \$(npoints) = $before ] && [ -z \"\$(find o -name '*.tmp.*')\" ]"
+stage Ts=2,4,8 seeds=2 scale=2; ok "after the fix only the failed points run" "grep -q '6 points, 4 cached, 2 to run' out"
+
+# Same bytes whoever ran the points: a fresh run under make -j2 (points in make's job slots).
+cp o/results.json r1.json; cp f/sq.json fig1.json
+rm -rf o f
+printf 'all:\n\t+@"%s/repro" stage sq.lua --out o --figures f Ts=2,4,8 seeds=2 scale=2\n' "$bin" >Makefile
+make -s -j2 >"$tmp/out" 2>"$tmp/err"; rc=$?
+ok "make -j2 runs the sweep" "[ $rc = 0 ] && grep -q '6 points, 0 cached, 6 to run' out"
+ok "make -j2 and the earlier runs give identical records and figure data" "cmp -s o/results.json r1.json && cmp -s f/sq.json fig1.json"
+
+# Bad grids and captures are clean errors.
+cat >bad.lua <<'LUA'
+local ds = repro.dataset{x = {0, 1, 2}, y = {0, 1, 0}}
+repro.sweep("bad", {T = {1, 2}}, function(p) return {n = ds.N + p.T} end)
+LUA
+"$bin/repro" stage bad.lua --out ob --figures f >out 2>err; rc=$?
+ok "capturing a userdata is an error naming the variable" "[ $rc = 1 ] && grep -q \"the captured variable 'ds' is a userdata\" err"
+printf 'repro.sweep("bad", {T = {}}, function(p) return {} end)\n' >bad2.lua
+"$bin/repro" stage bad2.lua --out ob2 --figures f >out 2>err; rc=$?
+ok "an empty grid entry is an error" "[ $rc = 1 ] && grep -q \"grid entry 'T' must be a non-empty list\" err"
