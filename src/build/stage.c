@@ -121,9 +121,12 @@ static int run_as_job(const repro_run_opts *o)
     argv[na++] = "slurm";
     for (size_t i = 0; i < o->noverrides; i++) argv[na++] = (char *)o->overrides[i];
     argv[na] = NULL;
-    const char *logs = getenv("REPRO_SLURM_LOGS");
     char log[PATH_MAX], label[300];
-    snprintf(log, sizeof log, "%s/%s.log", logs && *logs ? logs : "build/slurm", o->stage);
+    if (!repro_path_slurm_log(o->stage, NULL, 0, log, sizeof log)) {
+        fprintf(stderr, "repro: %s\n", repro_errmsg());
+        free(argv);
+        return 1;
+    }
     snprintf(label, sizeof label, "stage %s", o->stage);
     repro_job job = {argv, label, log, 0};
     size_t bad = repro_launch_all(&job, 1, NULL, NULL, NULL);
@@ -136,8 +139,7 @@ static int run_as_job(const repro_run_opts *o)
     free(text);
     /* The job's output (values, sweep lines) stays in its log; the run record must be here. */
     char rec[PATH_MAX];
-    snprintf(rec, sizeof rec, "%s/results.json", o->outdir);
-    if (access(rec, R_OK) != 0) {
+    if (!repro_path_record(o->outdir, rec, sizeof rec) || access(rec, R_OK) != 0) {
         fprintf(stderr, "repro: the Slurm job of stage %s finished but %s is not here (is build/ "
                         "on a filesystem the nodes share?)\n", o->stage, rec);
         return 1;

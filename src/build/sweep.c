@@ -3,6 +3,7 @@
 #include "build/launch.h"
 #include "core/err.h"
 #include "core/fileio.h"
+#include "core/paths.h"
 #include "core/progress.h"
 
 #include <limits.h>
@@ -27,8 +28,7 @@ static const char *outdir(void) { return run && run->outdir ? run->outdir : ".";
 
 const char *repro_sweep_record_path(const char *sweep, const char *key, char *buf, size_t n)
 {
-    snprintf(buf, n, "%s/points/%s/%s.json", outdir(), sweep, key);
-    return buf;
+    return repro_path_point(outdir(), sweep, key, buf, n);
 }
 
 int repro_sweep_write_record(const char *path, json_t *rec)
@@ -91,8 +91,6 @@ size_t repro_sweep_run_points(const char *sweep, const long *index, char *const 
         return m;
     }
     exe[k] = '\0';
-    const char *logs = getenv("REPRO_SLURM_LOGS");
-    if (!logs || !*logs) logs = "build/slurm";
     size_t fixed = 14, nargs = fixed + run->noverrides + 1;
     repro_job *jobs = calloc(m, sizeof *jobs);
     char **argvs = calloc(m * nargs, sizeof *argvs);
@@ -108,7 +106,12 @@ size_t repro_sweep_run_points(const char *sweep, const long *index, char *const 
         char *idx = strs + i * (32 + 4400 + 4400), *label = idx + 32, *log = label + 4400;
         snprintf(idx, 32, "%ld", index[i]);
         snprintf(label, 4400, "%s point %s", run->stage, labels[i]);
-        snprintf(log, 4400, "%s/%s/%s-%ld.log", logs, run->stage, sweep, index[i]);
+        if (!repro_path_slurm_log(run->stage, sweep, index[i], log, 4400)) {
+            free(jobs);
+            free(argvs);
+            free(strs);
+            return m;
+        }
         char **a = argvs + i * nargs;
         size_t j = 0;
         a[j++] = exe;

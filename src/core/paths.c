@@ -4,6 +4,7 @@
 #include "core/err.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,4 +61,23 @@ const char *repro_path_build_of(const char *proj, char *buf, size_t n)
 const char *repro_path_figures_of(const char *proj, char *buf, size_t n)
 {
     return fit(buf, n, "%s/" REPRO_FIGURES_DIR, proj);
+}
+
+const char *repro_path_point(const char *outdir, const char *sweep, const char *key, char *buf,
+                             size_t n)
+{
+    return fit(buf, n, "%s/points/%s/%s.json", outdir, sweep, key);
+}
+
+const char *repro_path_slurm_log(const char *stage, const char *sweep, long index, char *buf,
+                                 size_t n)
+{
+    const char *logs = getenv("REPRO_SLURM_LOGS");
+    char dflt[64];
+    if (!logs || !*logs) {
+        snprintf(dflt, sizeof dflt, "%s/slurm", REPRO_BUILD_DIR);
+        logs = dflt;
+    }
+    if (!sweep) return fit(buf, n, "%s/%s.log", logs, stage);
+    return fit(buf, n, "%s/%s/%s-%ld.log", logs, stage, sweep, index);
 }
