@@ -29,7 +29,7 @@ local function point(p)
   for e = 1, #EPS do counts[e] = 0 end
   local x, y, d = {}, {}, {}
   for i = 1, N do y[i], d[i] = {}, {} end
-  for k = 1, trials do
+  for _ = 1, trials do
     for i = 1, N do
       x[i] = math.random()
       local row = y[i]
@@ -73,7 +73,7 @@ repro.value("points", #pts, {fmt = "%.0f"})
 repro.value("tol", tol, {fmt = "%.0e"})
 repro.value("eps_fit_max", P.eps_fit_max, {fmt = "%.1f"})
 repro.value("min_count", P.min_count, {fmt = "%.0f"})
-local maxdev, slopes = 0, {}
+local maxdev = 0
 for _, r in ipairs(pts) do
   local frac = r.aligned / trials
   local tag = "T" .. r.T .. (r.N == Ns[1] and "" or "_N" .. r.N)
@@ -90,7 +90,6 @@ for _, r in ipairs(pts) do
     if c >= P.min_count and EPS[e] <= P.eps_fit_max then xs[#xs + 1], ys[#ys + 1] = EPS[e], c / trials end
   end
   local sl = #xs >= 3 and linefit.loglog(xs, ys).slope or 0 / 0
-  slopes[#slopes + 1] = {T = r.T, N = r.N, slope = sl, n = #xs}
   repro.value("eps_slope_" .. tag, sl, {fmt = "%.2f"})
   local dev = math.abs(sl - (r.T - 1))
   if dev ~= dev then dev = math.huge end
@@ -103,7 +102,7 @@ repro.check("eps_slope_maxdev", maxdev, {le = 0.2, fmt = "%.2f"})
 local fig = repro.figure{name = "cor1", width = 4.6, height = 3.0, rows = 1, cols = 1, seed = seed}
 local ax = fig:panel(1, 1, {xlabel = "$\\log_{10}\\varepsilon$ (radians)",
                             ylabel = "$\\log_{10}$ fraction within $\\varepsilon$"})
-for i, r in ipairs(pts) do
+for _, r in ipairs(pts) do
   local lx, ly = {}, {}
   for e, c in ipairs(r.counts) do
     if c > 0 then lx[#lx + 1], ly[#ly + 1] = math.log(EPS[e], 10), math.log(c / trials, 10) end
@@ -115,7 +114,6 @@ for i, r in ipairs(pts) do
                      label = r.N == Ns[1] and ("$T=" .. r.T .. "$") or nil})
     ax:points(lx, ly, {color = col, size = 2})
   end
-  local _ = i
 end
 ax:legend{pos = "se"}
 fig:save()

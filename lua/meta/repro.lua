@@ -79,6 +79,17 @@ function repro.input(path) end
 ---@param path string
 function repro.output(path) end
 
+---A grid of points, each computed by `point(p)` (p: one value per grid name) in a process of its
+---own and cached by its own key (the engine, the point function's code and what it captures, the
+---Lua library files, the point): adding points runs only those, editing other code runs none.
+---Returns one table per point, in grid order (names sorted, the first varying slowest), holding
+---the point's coordinates and the values `point` returned.
+---@param name string # letters, digits, '_' and '-'; once per script
+---@param grid table<string, (number|string|boolean)[]> # name -> non-empty list of values
+---@param point fun(p: table<string, number|string|boolean>): table<string, any>
+---@return table[] points
+function repro.sweep(name, grid, point) end
+
 -- ---- datasets --------------------------------------------------------------------------------
 
 ---A dataset: N points with d inputs and T labels each. Univariate rows are sorted by x.
