@@ -90,6 +90,7 @@ for _, r in ipairs(pts) do
     if c >= P.min_count and EPS[e] <= P.eps_fit_max then xs[#xs + 1], ys[#ys + 1] = EPS[e], c / trials end
   end
   local sl = #xs >= 3 and linefit.loglog(xs, ys).slope or 0 / 0
+  if math.abs(sl) < 1e-12 then sl = 0 end -- T = 1: a flat line (rounding gave -6e-33)
   repro.value("eps_slope_" .. tag, sl, {fmt = "%.2f"})
   local dev = math.abs(sl - (r.T - 1))
   if dev ~= dev then dev = math.huge end
