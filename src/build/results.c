@@ -33,15 +33,17 @@ void repro_results_end(void)
     rec = NULL;
 }
 
-static int valid_name(const char *s)
+int repro_results_word(const char *s, const char *extra)
 {
-    if (!*s) return 0;
+    if (!s || !*s) return 0;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              *s == '_' || *s == '-' || *s == '.'))
+              *s == '_' || *s == '-' || (extra && strchr(extra, *s))))
             return 0;
     return 1;
 }
+
+static int valid_name(const char *s) { return repro_results_word(s, "."); }
 
 int repro_results_fmt_valid(const char *fmt)
 {

@@ -23,6 +23,9 @@ int repro_results_param(const char *name, const char *repr, int overridden);
 void repro_results_seed(long long seed);
 void repro_results_input(const char *path, const char *hash);
 void repro_results_output(const char *path, const char *hash);
+/* Whether S is a non-empty word of letters, digits, '_', '-' and the characters of EXTRA (may be
+ * NULL): the names of values (EXTRA "."), sweeps and grid entries. */
+int repro_results_word(const char *s, const char *extra);
 /* A point record a sweep of the run read (the stage re-runs when it is gone or changed). */
 void repro_results_point(const char *path, const char *hash);
 /* A hash over the inputs recorded so far (path and content hash, sorted by path), leaving out

@@ -3,6 +3,7 @@
 #include "build/launch.h"
 #include "core/err.h"
 #include "core/fileio.h"
+#include "core/jsonfile.h"
 #include "core/paths.h"
 #include "core/progress.h"
 
@@ -31,22 +32,7 @@ const char *repro_sweep_record_path(const char *sweep, const char *key, char *bu
     return repro_path_point(outdir(), sweep, key, buf, n);
 }
 
-int repro_sweep_write_record(const char *path, json_t *rec)
-{
-    char *s = json_dumps(rec, JSON_INDENT(1) | JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER);
-    if (!s) return repro_err("cannot serialise the point record %s", path);
-    size_t n = strlen(s);
-    char *t = realloc(s, n + 2);
-    if (!t) {
-        free(s);
-        return repro_err("out of memory");
-    }
-    t[n] = '\n';
-    t[n + 1] = '\0';
-    int rc = repro_write_atomic(path, t, n + 1);
-    free(t);
-    return rc;
-}
+int repro_sweep_write_record(const char *path, json_t *rec) { return repro_json_write(path, rec); }
 
 json_t *repro_sweep_read_record(const char *path, const char *key)
 {

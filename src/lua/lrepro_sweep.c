@@ -473,15 +473,7 @@ static int compute_point(lua_State *L)
     return 0;
 }
 
-static int valid_name(const char *s)
-{
-    if (!*s) return 0;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              *s == '_' || *s == '-'))
-            return 0;
-    return 1;
-}
+static int valid_name(const char *s) { return repro_results_word(s, NULL); }
 
 /* repro.sweep(name, grid, point) */
 static int l_sweep(lua_State *L)
