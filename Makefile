@@ -117,6 +117,7 @@ FIGURE_EPOCH ?= 1735689600
 # LAUNCH=slurm: every stage that must run, and every sweep point, runs as a Slurm job (srun with
 # $(SLURM_ARGS); logs in $(B)/slurm/); build/ must be on a filesystem the nodes share.  The '+'
 # hands make's job slots to `repro stage`, whose sweeps run their points in them (make -j).
+## LAUNCH      slurm: stages and sweep points run as Slurm jobs (default: here)
 LAUNCH ?=
 ifneq ($(filter-out local slurm,$(LAUNCH)),)
 $(error LAUNCH must be local or slurm, not '$(LAUNCH)')
@@ -248,6 +249,7 @@ $(B)/fuzz/obj/%.o: src/%.c $(B)/config.mk
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZLIB)
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZLIB) $(LDLIBS)
 .PHONY: fuzz
+## fuzz        libFuzzer on the CSV, network-file and record readers (FUZZTIME s each)
 fuzz: $(B)/config.mk
 	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 	@export LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
