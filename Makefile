@@ -244,6 +244,7 @@ FUZZFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefine
              -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
              -Wall -Wextra -Wno-unused-parameter $(DEP_CFLAGS)
 FUZZLIB  := $(LIBSRC:src/%.c=$(B)/fuzz/obj/%.o)
+.SECONDARY: $(FUZZLIB)
 $(B)/fuzz/obj/%.o: src/%.c $(B)/config.mk
 	@mkdir -p $(@D); echo "CC (fuzz) $<"; $(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZLIB)
@@ -261,7 +262,7 @@ fuzz: $(B)/config.mk
 	    -artifact_prefix=$(call q,$(B))/fuzz/$$t- $(call q,$(B))/fuzz/corpus/$$t tests/fuzz/$$t \
 	    >$(call q,$(B))/fuzz/$$t.log 2>&1 || \
 	    { tail -n 40 $(call q,$(B))/fuzz/$$t.log; echo "fuzz $$t: FAILED (input in $(B)/fuzz/$$t-*)"; exit 1; }; \
-	  grep -E "^#[0-9]+ *DONE" $(call q,$(B))/fuzz/$$t.log | sed "s/^/fuzz $$t: /"; \
+	  grep -E "^#[0-9]+[[:space:]]+DONE" $(call q,$(B))/fuzz/$$t.log | sed "s/^/fuzz $$t: /"; \
 	done
 
 -include $(FUZZLIB:.o=.d)
