@@ -10,10 +10,8 @@
 
 #include "core/err.h"
 
-enum { KIND_ADAM, KIND_LBFGS };
-
 struct repro_optim {
-    int kind;
+    const repro_optim_type *type;
     size_t n, t;              /* unknowns, steps taken */
     repro_optim_params p;
     size_t *milestones;       /* owned copy */
@@ -28,20 +26,15 @@ struct repro_optim {
     int bad;                  /* a non-finite value was seen inside a GSL callback */
 };
 
+/* Every optimizer's defaults, in one place (train.h's defaults read them too). */
+#define DEFAULTS                                                                                   \
+    {.lr = 1e-3, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .schedule = REPRO_LR_CONSTANT,         \
+     .lr_min = 0, .gamma = 0.1, .step_size = 1000, .milestones = NULL, .nmilestones = 0,           \
+     .steps = 1, .step = 0.01, .tol = 0.1}
+
 void repro_optim_params_default(repro_optim_params *p)
 {
-    memset(p, 0, sizeof *p);
-    p->lr = 1e-3;
-    p->beta1 = 0.9;
-    p->beta2 = 0.999;
-    p->eps = 1e-8;
-    p->schedule = REPRO_LR_CONSTANT;
-    p->lr_min = 0;
-    p->gamma = 0.1;
-    p->step_size = 1000;
-    p->steps = 1;
-    p->step = 0.01;
-    p->tol = 0.1;
+    *p = repro_optim_adam->defaults;
 }
 
 double repro_optim_lr_at(const repro_optim_params *p, size_t t)
@@ -101,31 +94,32 @@ static int check_params(const repro_optim_params *p)
     return 0;
 }
 
-repro_optim *repro_optim_alloc(const char *name, size_t n, const repro_optim_params *p)
+const repro_optim_type *repro_optim_type_named(const char *name)
 {
-    int kind;
-    if (name && strcmp(name, "adam") == 0)
-        kind = KIND_ADAM;
-    else if (name && strcmp(name, "lbfgs") == 0)
-        kind = KIND_LBFGS;
-    else {
-        repro_err("optim: name must be adam or lbfgs, got %s", name ? name : "NULL");
+    for (size_t k = 0; name && repro_optim_types[k]; k++)
+        if (strcmp(repro_optim_types[k]->name, name) == 0) return repro_optim_types[k];
+    repro_err("optim: name must be adam or lbfgs, got %s", name ? name : "NULL");
+    return NULL;
+}
+
+repro_optim *repro_optim_alloc(const repro_optim_type *type, size_t n, const repro_optim_params *p)
+{
+    if (!type) {
+        repro_err("optim: the optimizer type must not be NULL");
         return NULL;
     }
     if (n == 0) {
         repro_err("optim: n must be >= 1, got 0");
         return NULL;
     }
-    repro_optim_params def;
-    repro_optim_params_default(&def);
-    if (!p) p = &def;
+    if (!p) p = &type->defaults;
     if (check_params(p) != 0) return NULL;
     repro_optim *o = calloc(1, sizeof *o);
     if (!o) {
         repro_err("optim: out of memory");
         return NULL;
     }
-    o->kind = kind;
+    o->type = type;
     o->n = n;
     o->p = *p;
     if (p->milestones && p->nmilestones) {
@@ -142,15 +136,7 @@ repro_optim *repro_optim_alloc(const char *name, size_t n, const repro_optim_par
     o->gprev = gsl_vector_calloc(n);
     int ok = o->x && o->grad && o->xprev && o->gprev && (o->milestones || !p->nmilestones ||
                                                          !p->milestones);
-    if (kind == KIND_ADAM) {
-        o->m = gsl_vector_calloc(n);
-        o->v = gsl_vector_calloc(n);
-        ok = ok && o->m && o->v;
-    } else {
-        o->s = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, n);
-        ok = ok && o->s;
-    }
-    if (!ok) {
+    if (!ok || type->init(o) != 0) {
         repro_optim_free(o);
         repro_err("optim: out of memory for %zu unknowns", n);
         return NULL;
@@ -205,11 +191,32 @@ int repro_optim_set(repro_optim *o, repro_optim_fdf fdf, void *params, const gsl
     o->f = fdf(o->x, params, o->grad);
     if (!isfinite(o->f) || !vector_finite(o->grad))
         return repro_err("optim_set: the objective or its gradient is not finite at x0 (f = %g)", o->f);
-    if (o->kind == KIND_ADAM) {
-        gsl_vector_set_zero(o->m);
-        gsl_vector_set_zero(o->v);
-        return 0;
-    }
+    return o->type->set(o, x0);
+}
+
+static int adam_init(repro_optim *o)
+{
+    o->m = gsl_vector_calloc(o->n);
+    o->v = gsl_vector_calloc(o->n);
+    return o->m && o->v ? 0 : -1;
+}
+
+static int adam_set(repro_optim *o, const gsl_vector *x0)
+{
+    (void)x0;
+    gsl_vector_set_zero(o->m);
+    gsl_vector_set_zero(o->v);
+    return 0;
+}
+
+static int lbfgs_init(repro_optim *o)
+{
+    o->s = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, o->n);
+    return o->s ? 0 : -1;
+}
+
+static int lbfgs_set(repro_optim *o, const gsl_vector *x0)
+{
     o->fn.f = cb_f;
     o->fn.df = cb_df;
     o->fn.fdf = cb_fdf;
@@ -227,9 +234,9 @@ int repro_optim_set(repro_optim *o, repro_optim_fdf fdf, void *params, const gsl
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
-static void adam_update(size_t n, double b1, double b2, double step, double isbc2, double eps,
-                        const double *restrict g, const double *restrict x, double *restrict m,
-                        double *restrict v, double *restrict xn)
+void repro_optim_adam_update(size_t n, double b1, double b2, double step, double isbc2, double eps,
+                             const double *restrict g, const double *restrict x,
+                             double *restrict m, double *restrict v, double *restrict xn)
 {
     const double c1 = 1 - b1, c2 = 1 - b2;
     for (size_t i = 0; i < n; i++) {
@@ -241,18 +248,25 @@ static void adam_update(size_t n, double b1, double b2, double step, double isbc
     }
 }
 
+void repro_optim_adam_coefs(const repro_optim_params *p, size_t t, double *step, double *isbc2)
+{
+    double lr = repro_optim_lr_at(p, t);
+    double t1 = (double)(t + 1);
+    double bc1 = 1 - pow(p->beta1, t1), bc2 = 1 - pow(p->beta2, t1);
+    *step = lr / bc1;
+    *isbc2 = 1 / sqrt(bc2);
+}
+
 /* One Adam step.  The trial point and its gradient go into the spare buffers (xprev, gprev),
  * which are swapped with (x, grad) when the trial is finite: no copies per step, and on a
  * non-finite trial x and grad still hold the last finite point. */
 static int adam_step(repro_optim *o)
 {
     const repro_optim_params *p = &o->p;
-    double lr = repro_optim_lr_at(p, o->t);
-    double t1 = (double)(o->t + 1);
-    double bc1 = 1 - pow(p->beta1, t1), bc2 = 1 - pow(p->beta2, t1);
-    const double step = lr / bc1, isbc2 = 1 / sqrt(bc2), eps = p->eps;
-    adam_update(o->n, p->beta1, p->beta2, step, isbc2, eps, o->grad->data, o->x->data, o->m->data,
-                o->v->data, o->xprev->data);
+    double step, isbc2;
+    repro_optim_adam_coefs(p, o->t, &step, &isbc2);
+    repro_optim_adam_update(o->n, p->beta1, p->beta2, step, isbc2, p->eps, o->grad->data,
+                            o->x->data, o->m->data, o->v->data, o->xprev->data);
     double f = o->fdf(o->xprev, o->params, o->gprev);
     if (!isfinite(f) || !vector_finite(o->gprev)) return GSL_EBADFUNC; /* moments have moved */
     gsl_vector *tx = o->x, *tg = o->grad;
@@ -289,8 +303,14 @@ static int lbfgs_step(repro_optim *o)
 int repro_optim_iterate(repro_optim *o)
 {
     if (!o->fdf) return repro_err("optim_iterate: call repro_optim_set first");
-    return o->kind == KIND_ADAM ? adam_step(o) : lbfgs_step(o);
+    return o->type->iterate(o);
 }
+
+static const repro_optim_type adam_type = {"adam", DEFAULTS, adam_init, adam_set, adam_step};
+static const repro_optim_type lbfgs_type = {"lbfgs", DEFAULTS, lbfgs_init, lbfgs_set, lbfgs_step};
+const repro_optim_type *const repro_optim_adam = &adam_type;
+const repro_optim_type *const repro_optim_lbfgs = &lbfgs_type;
+const repro_optim_type *const repro_optim_types[] = {&adam_type, &lbfgs_type, NULL};
 
 const gsl_vector *repro_optim_x(const repro_optim *o) { return o->x; }
 double repro_optim_f(const repro_optim *o) { return o->f; }
@@ -298,6 +318,6 @@ const gsl_vector *repro_optim_grad(const repro_optim *o) { return o->grad; }
 size_t repro_optim_steps(const repro_optim *o) { return o->t; }
 double repro_optim_lr(const repro_optim *o)
 {
-    return o->kind == KIND_ADAM ? repro_optim_lr_at(&o->p, o->t) : NAN;
+    return o->type == repro_optim_adam ? repro_optim_lr_at(&o->p, o->t) : NAN;
 }
-const char *repro_optim_name(const repro_optim *o) { return o->kind == KIND_ADAM ? "adam" : "lbfgs"; }
+const char *repro_optim_name(const repro_optim *o) { return o->type->name; }

@@ -44,6 +44,23 @@ typedef struct {
     double step, tol;          /* lbfgs: first trial step (0.01) and line search tol (0.1) */
 } repro_optim_params;
 
+/* An optimizer, GSL-style: its name, its defaults and its methods (private to optim.c). */
+struct repro_optim;
+typedef struct repro_optim_type {
+    const char *name;             /* "adam", "lbfgs" */
+    repro_optim_params defaults;  /* the values listed above */
+    int (*init)(struct repro_optim *o);                        /* state for n unknowns */
+    int (*set)(struct repro_optim *o, const gsl_vector *x0);   /* restart at x0 */
+    int (*iterate)(struct repro_optim *o);                     /* one step */
+} repro_optim_type;
+
+extern const repro_optim_type *const repro_optim_adam;
+extern const repro_optim_type *const repro_optim_lbfgs;
+/* Every type, NULL-terminated. */
+extern const repro_optim_type *const repro_optim_types[];
+/* The type named NAME, or NULL with repro_err ("name must be adam or lbfgs"). */
+const repro_optim_type *repro_optim_type_named(const char *name);
+
 /* Fill P with the defaults above. */
 void repro_optim_params_default(repro_optim_params *p);
 
@@ -51,11 +68,20 @@ void repro_optim_params_default(repro_optim_params *p);
  * Cosine beyond the budget stays at lr_min. */
 double repro_optim_lr_at(const repro_optim_params *p, size_t t);
 
+/* Adam's step T (0-based): x -= STEP * m / (sqrt(v) * ISBC2 + eps) with STEP = lr_t / (1 - b1^(t+1))
+ * and ISBC2 = 1 / sqrt(1 - b2^(t+1)). */
+void repro_optim_adam_coefs(const repro_optim_params *p, size_t t, double *step, double *isbc2);
+/* Adam's elementwise update of N entries with the coefficients above: m and v in place, the new
+ * point into XN (X, G, M, V, XN distinct).  Compiled for AVX-512, AVX2 and baseline x86-64, all
+ * with the same IEEE results.  Shared with the fused step (step.h). */
+void repro_optim_adam_update(size_t n, double b1, double b2, double step, double isbc2, double eps,
+                             const double *g, const double *x, double *m, double *v, double *xn);
+
 typedef struct repro_optim repro_optim;
 
-/* NAME is "adam" or "lbfgs"; N >= 1 unknowns; P NULL means defaults.  P is copied (the
+/* An optimizer of TYPE for N >= 1 unknowns; P NULL means the type's defaults.  P is copied (the
  * milestones array too). */
-repro_optim *repro_optim_alloc(const char *name, size_t n, const repro_optim_params *p);
+repro_optim *repro_optim_alloc(const repro_optim_type *type, size_t n, const repro_optim_params *p);
 /* Start at X0 (length n): evaluates f and grad there, resets the step counter and Adam's moments.
  * -1 when X0 has the wrong length or f(X0) / grad is not finite. */
 int repro_optim_set(repro_optim *o, repro_optim_fdf fdf, void *params, const gsl_vector *x0);

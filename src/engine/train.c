@@ -11,6 +11,7 @@
 
 #include "engine/glasso.h"
 #include "engine/certificate.h"
+#include "engine/step.h"
 #include "core/err.h"
 #include "core/progress.h"
 
@@ -25,11 +26,12 @@ void repro_train_opts_default(repro_train_opts *o)
     o->steps = 10000;
     o->tol = 0;
     o->target = -INFINITY;
-    o->lr = 1e-3;
-    o->schedule = REPRO_LR_CONSTANT;
-    o->lr_min = 0;
-    o->gamma = 0.1;
-    o->step_size = 1000;
+    const repro_optim_params *p = &repro_optim_adam->defaults;
+    o->lr = p->lr;
+    o->schedule = p->schedule;
+    o->lr_min = p->lr_min;
+    o->gamma = p->gamma;
+    o->step_size = p->step_size;
     o->progress = 0;
     o->ngrid = 2000;
     o->polish_tol = 1e-10;
@@ -92,21 +94,53 @@ static double wd_fdf(const gsl_vector *theta, void *vp, gsl_vector *grad)
     return repro_net_wd_objective(p->net, theta, p->X, p->Y, p->lambda, grad, NULL, NULL, p->w);
 }
 
-static void show_progress(const repro_optim *opt, size_t t, size_t steps)
+/* The optimizer of a gradient run: optim.h's (BLAS products) or the fused Adam step (step.h). */
+typedef struct {
+    repro_optim *opt;
+    repro_step *fused;
+} runner;
+
+static int run_iterate(runner *r)
+{
+    return r->fused ? repro_step_iterate(r->fused) : repro_optim_iterate(r->opt);
+}
+static double run_f(const runner *r)
+{
+    return r->fused ? repro_step_f(r->fused) : repro_optim_f(r->opt);
+}
+static size_t run_steps(const runner *r)
+{
+    return r->fused ? repro_step_steps(r->fused) : repro_optim_steps(r->opt);
+}
+static double run_lr(const runner *r)
+{
+    return r->fused ? repro_step_lr(r->fused) : repro_optim_lr(r->opt);
+}
+
+static void show_progress(const runner *r, size_t t, size_t steps)
 {
     if (!repro_progress_enabled() || (t % 10 != 0 && t != steps)) return;
     char text[96];
-    double lr = repro_optim_lr(opt);
+    double lr = run_lr(r);
     if (isnan(lr))
-        snprintf(text, sizeof text, "obj %.3e", repro_optim_f(opt));
+        snprintf(text, sizeof text, "obj %.3e", run_f(r));
     else
-        snprintf(text, sizeof text, "obj %.3e  lr %.1e", repro_optim_f(opt), lr);
+        snprintf(text, sizeof text, "obj %.3e  lr %.1e", run_f(r), lr);
     repro_progress("train", (double)t, (double)steps, text);
 }
 
-/* Adam / lbfgs on the weight-decay objective; the network ends at the last finite point. */
-static int train_gradient(repro_net *net, const gsl_matrix *X, const gsl_matrix *Y,
-                          const repro_train_opts *o, repro_train_report *rep)
+/* The divergence error; *T becomes the step count of the point the network keeps. */
+static int diverged(const runner *r, const char *name, size_t *t)
+{
+    *t = run_steps(r);
+    return repro_err("train: %s diverged at step %zu: the objective or its gradient is NaN or Inf "
+                     "(last finite objective %.6g; try a smaller lr); the network keeps the "
+                     "parameters of step %zu", name, *t + 1, run_f(r), *t);
+}
+
+/* The optimizer for O: the fused step for Adam when repro_step_choose says so, else optim.h's. */
+static int run_start(runner *r, repro_net *net, const gsl_matrix *X, const gsl_matrix *Y,
+                     const repro_train_opts *o, double lambda, wd_problem *prob)
 {
     repro_optim_params p;
     repro_optim_params_default(&p);
@@ -118,34 +152,47 @@ static int train_gradient(repro_net *net, const gsl_matrix *X, const gsl_matrix 
     p.milestones = o->milestones;
     p.nmilestones = o->nmilestones;
     p.steps = o->steps;
-    const char *name = o->optimizer == REPRO_TRAIN_ADAM ? "adam" : "lbfgs";
-    repro_optim *opt = repro_optim_alloc(name, net->P, &p);
-    if (!opt) return -1;
-    wd_problem prob = {net, X, Y, o->objective == REPRO_OBJ_GROUP ? o->lambda / 2 : o->lambda,
-                       repro_net_work_alloc(net, X->size1)};
-    if (!prob.w) {
-        repro_optim_free(opt);
-        return -1;
+    repro_step_path path = REPRO_STEP_BLAS;
+    if (o->optimizer == REPRO_TRAIN_ADAM && repro_step_choose(X->size1, &path) != 0) return -1;
+    if (path != REPRO_STEP_BLAS) {
+        r->fused = repro_step_alloc(net, X, Y, lambda, &p, path);
+        if (!r->fused) return -1;
+        return repro_step_set(r->fused, net->theta);
     }
+    r->opt = repro_optim_alloc(o->optimizer == REPRO_TRAIN_ADAM ? repro_optim_adam : repro_optim_lbfgs,
+                               net->P, &p);
+    if (!r->opt) return -1;
+    prob->w = repro_net_work_alloc(net, X->size1);
+    if (!prob->w) return -1;
+    return repro_optim_set(r->opt, wd_fdf, prob, net->theta);
+}
+
+/* Adam / lbfgs on the weight-decay objective; the network ends at the last finite point. */
+static int train_gradient(repro_net *net, const gsl_matrix *X, const gsl_matrix *Y,
+                          const repro_train_opts *o, repro_train_report *rep)
+{
+    const char *name = (o->optimizer == REPRO_TRAIN_ADAM ? repro_optim_adam : repro_optim_lbfgs)->name;
+    double lambda = o->objective == REPRO_OBJ_GROUP ? o->lambda / 2 : o->lambda;
+    wd_problem prob = {net, X, Y, lambda, NULL};
+    runner r = {NULL, NULL};
     int rc = 0;
-    if (repro_optim_set(opt, wd_fdf, &prob, net->theta) != 0) {
-        repro_err("train: the objective is not finite at the starting point (step 0)");
+    if (run_start(&r, net, X, Y, o, lambda, &prob) != 0) {
+        if (r.opt || r.fused)
+            repro_err("train: the objective is not finite at the starting point (step 0)");
         rc = -1;
     }
     double hist[TOL_WINDOW];
-    hist[0] = repro_optim_f(opt);
+    hist[0] = rc == 0 ? run_f(&r) : NAN;
     rep->reason = "steps";
     size_t t = 0;
     while (rc == 0 && t < o->steps) {
-        int st = repro_optim_iterate(opt);
+        int st = run_iterate(&r);
         if (st == GSL_ENOPROG) {
             rep->reason = "stalled";
             break;
         }
         if (st == GSL_EBADFUNC) {
-            rc = repro_err("train: %s diverged at step %zu: the objective or its gradient is NaN "
-                           "or Inf (last finite objective %.6g; try a smaller lr); the network "
-                           "keeps the parameters of step %zu", name, t + 1, repro_optim_f(opt), t);
+            rc = diverged(&r, name, &t);
             break;
         }
         if (st != GSL_SUCCESS) {
@@ -153,9 +200,9 @@ static int train_gradient(repro_net *net, const gsl_matrix *X, const gsl_matrix 
             break;
         }
         t++;
-        double f = repro_optim_f(opt), old = hist[t % TOL_WINDOW];
+        double f = run_f(&r), old = hist[t % TOL_WINDOW];
         hist[t % TOL_WINDOW] = f;
-        if (o->progress) show_progress(opt, t, o->steps);
+        if (o->progress) show_progress(&r, t, o->steps);
         if (o->tol > 0 && t >= TOL_WINDOW && fabs(old - f) <= o->tol * fmax(fabs(f), 1e-300)) {
             rep->reason = "tolerance";
             break;
@@ -165,11 +212,17 @@ static int train_gradient(repro_net *net, const gsl_matrix *X, const gsl_matrix 
             break;
         }
     }
+    /* the fused step sees the gradient at a point one sweep later: check the last one now */
+    if (rc == 0 && r.fused && repro_step_finish(r.fused) != GSL_SUCCESS) rc = diverged(&r, name, &t);
     if (o->progress) repro_progress_end();
-    gsl_vector_memcpy(net->theta, repro_optim_x(opt));
+    if (r.fused)
+        repro_step_x(r.fused, net->theta);
+    else if (r.opt)
+        gsl_vector_memcpy(net->theta, repro_optim_x(r.opt));
     rep->steps = t;
     repro_net_work_free(prob.w);
-    repro_optim_free(opt);
+    repro_optim_free(r.opt);
+    repro_step_free(r.fused);
     if (rc == 0) repro_net_balance(net);
     return rc;
 }

@@ -29,7 +29,7 @@ static void test_adam_recurrence(void)
     repro_optim_params p;
     repro_optim_params_default(&p);
     p.lr = 0.05;
-    repro_optim *o = repro_optim_alloc("adam", 1, &p);
+    repro_optim *o = repro_optim_alloc(repro_optim_adam, 1, &p);
     gsl_vector *x0 = gsl_vector_alloc(1);
     gsl_vector_set(x0, 0, 2.0);
     CHECK(repro_optim_set(o, quad1, ac, x0) == 0, "adam: set");
@@ -94,7 +94,7 @@ static void test_convergence(const char *name, repro_lr_schedule sched, size_t s
     p.steps = steps;
     p.step_size = steps / 3;
     p.gamma = 0.3;
-    repro_optim *o = repro_optim_alloc(name, 3, &p);
+    repro_optim *o = repro_optim_alloc(repro_optim_type_named(name), 3, &p);
     gsl_vector *x0 = gsl_vector_calloc(3);
     gsl_vector_set(x0, 0, 3);
     repro_optim_set(o, quadnf, &q, x0);
@@ -168,7 +168,7 @@ static void test_schedules(void)
     p.nmilestones = 0;
     p.schedule = REPRO_LR_COSINE;
     p.steps = 20;
-    repro_optim *o = repro_optim_alloc("adam", 1, &p);
+    repro_optim *o = repro_optim_alloc(repro_optim_adam, 1, &p);
     gsl_vector *x0 = gsl_vector_calloc(1);
     repro_optim_set(o, linear, NULL, x0);
     double prev = 0;
@@ -201,7 +201,7 @@ static double rosen(const gsl_vector *x, void *p, gsl_vector *g)
 
 static void test_lbfgs(void)
 {
-    repro_optim *o = repro_optim_alloc("lbfgs", 2, NULL);
+    repro_optim *o = repro_optim_alloc(repro_optim_lbfgs, 2, NULL);
     gsl_vector *x0 = gsl_vector_alloc(2);
     gsl_vector_set(x0, 0, -1.2);
     gsl_vector_set(x0, 1, 1.0);
@@ -233,17 +233,19 @@ static double cliff(const gsl_vector *x, void *p, gsl_vector *g)
 
 static void test_errors(void)
 {
-    CHECK(repro_optim_alloc("sgd", 3, NULL) == NULL, "alloc: unknown name");
-    CHECK(strstr(repro_errmsg(), "adam or lbfgs") != NULL, "alloc: message lists the names");
-    CHECK(repro_optim_alloc("adam", 0, NULL) == NULL, "alloc: n = 0");
+    CHECK(repro_optim_type_named("sgd") == NULL, "type: unknown name");
+    CHECK(strstr(repro_errmsg(), "adam or lbfgs") != NULL, "type: message lists the names");
+    CHECK(repro_optim_type_named("lbfgs") == repro_optim_lbfgs, "type: found by name");
+    CHECK(repro_optim_alloc(NULL, 3, NULL) == NULL, "alloc: NULL type");
+    CHECK(repro_optim_alloc(repro_optim_adam, 0, NULL) == NULL, "alloc: n = 0");
     repro_optim_params p;
     repro_optim_params_default(&p);
     p.lr = -1;
-    CHECK(repro_optim_alloc("adam", 1, &p) == NULL && strstr(repro_errmsg(), "lr must be > 0"),
+    CHECK(repro_optim_alloc(repro_optim_adam, 1, &p) == NULL && strstr(repro_errmsg(), "lr must be > 0"),
           "alloc: negative lr");
     repro_optim_params_default(&p);
     p.lr = 0.4;
-    repro_optim *o = repro_optim_alloc("adam", 1, &p);
+    repro_optim *o = repro_optim_alloc(repro_optim_adam, 1, &p);
     gsl_vector *x0 = gsl_vector_calloc(2);
     CHECK(repro_optim_set(o, cliff, NULL, x0) == -1 && strstr(repro_errmsg(), "length 1"),
           "set: wrong length");
