@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# make bench: the engine's training against the paper's stack (PyTorch, float64, Adam) on the same
-# problems; prints the table and writes it to $B/bench/results.md.  About 7 minutes on 2 cores.
+# make bench: the engine's training against its three-term floor and against the paper's stack
+# (PyTorch, float64, Adam) on the same problems; prints the tables and writes them to
+# $B/bench/results.md.  About 5 minutes on 2 cores (BENCH_FULL=1 adds the time-to-objective and
+# process-layout runs of the first version, about 7 minutes more).
 #   B            build folder (default build): $B/repro is the engine, $B/bench the work folder
 #   BENCH_STEPS  Adam steps per timing round (default 2000; 3 rounds, best counts)
+#   BENCH_STUDENT_STEPS  Adam steps of each of the 25 students and of the T = 101 process (2000)
 #   BENCH_BUDGET PyTorch's step budget for "time to the same objective" (default 20000; the
 #                paper's 2-D runs took ~2e5 steps, scaled down here to fit the time)
 #   BENCH_CAP    seconds the engine may spend per problem and method to reach PyTorch's objective (20)
@@ -53,23 +56,14 @@ repro() { "$B/repro" run "$@" --out "$OUT/stage" --figures "$OUT/stage/figures";
 say "datasets"
 repro bench/problems.lua dir="$OUT" >/dev/null
 
-say "dgemm throughput at the shapes of one step (OpenBLAS, 1 and 2 threads)"
+say "the floor (peak FLOP/s, Adam's square root and division, state bandwidth) and the engine's code paths"
+# bench/step.c links the engine's own objects (the fused step, optim, net, dataset).
+# shellcheck disable=SC2046
 cc -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
-    bench/dgemm.c -o "$OUT/dgemm" -lgsl -lopenblas -lm
-# N is the number of data rows of each CSV file
-shapes=""
-while IFS=$'\t' read -r name file d T K lambda; do
-    [ "$name" = name ] && continue
-    N=$(($(wc -l <"$OUT/$file") - 1))
-    shapes="$shapes $name $N $d $K $T"
-done <"$OUT/problems.tsv"
-: >"$OUT/dgemm.tsv.tmp"
-for th in 1 2; do
-    # shellcheck disable=SC2086
-    OPENBLAS_NUM_THREADS=$th "$OUT/dgemm" $shapes >>"$OUT/dgemm.tsv.tmp"
-    OPENBLAS_NUM_THREADS=$th "$OUT/dgemm" peak 1000 >>"$OUT/dgemm.tsv.tmp"
-done
-mv "$OUT/dgemm.tsv.tmp" "$OUT/dgemm.tsv"
+    -D_DEFAULT_SOURCE -Isrc bench/step.c $(ls "$B"/obj/engine/*.o "$B"/obj/core/*.o) \
+    -o "$OUT/step" $(sed -n 's/^DEP_LIBS = //p' "$B/config.mk")
+OPENBLAS_NUM_THREADS=1 "$OUT/step" "$OUT" "${BENCH_STEP_STEPS:-500}" 5 ${ALL//,/ } >"$OUT/step.tsv.tmp"
+mv "$OUT/step.tsv.tmp" "$OUT/step.tsv"
 
 for th in 1 2; do
     say "time per step, $STEPS Adam steps x 3 rounds: PyTorch, $th thread(s)"
@@ -81,6 +75,34 @@ for th in 1 2; do
         steps="$STEPS" every="$EVERY" out="$OUT/ours_steps_$th.json"
 done
 
+# Whole processes (start-up and imports included), interleaved, best of 3 rounds.
+wall() { # wall LABEL CMD...: append "LABEL<TAB>seconds" to whole.tsv.tmp
+    local label=$1 t0 t1
+    shift
+    t0=$(now)
+    "$@" >/dev/null 2>&1 || { echo "bench: $label failed: $*" >&2; exit 1; }
+    t1=$(now)
+    awk -v l="$label" -v a="$t0" -v b="$t1" 'BEGIN { printf "%s\t%.6f\n", l, b - a }' >>"$OUT/whole.tsv.tmp"
+}
+say "whole processes: 25 single-task students (engine, PyTorch sequential, PyTorch bmm), two squares T = 101"
+: >"$OUT/whole.tsv.tmp"
+SSTEPS=${BENCH_STUDENT_STEPS:-2000}
+for round in 1 2 3; do
+    OPENBLAS_NUM_THREADS=1 wall students_engine "$B/repro" run bench/students.lua dir="$OUT" \
+        steps="$SSTEPS" --out "$OUT/stage" --figures "$OUT/stage/figures"
+    OPENBLAS_NUM_THREADS=1 wall students_torch_seq "$PY" bench/students.py "$OUT/problems.tsv" teacher_T25 seq "$SSTEPS"
+    OPENBLAS_NUM_THREADS=1 wall students_torch_bmm "$PY" bench/students.py "$OUT/problems.tsv" teacher_T25 bmm "$SSTEPS"
+    OPENBLAS_NUM_THREADS=1 wall squares_T101_engine "$B/repro" run bench/train.lua dir="$OUT" \
+        names=squares_T101 mode=steps steps="$SSTEPS" warmup=0 repeats=1 out="$OUT/whole_ours.json" \
+        --out "$OUT/stage" --figures "$OUT/stage/figures"
+    OPENBLAS_NUM_THREADS=1 wall squares_T101_torch "$PY" bench/torch_baseline.py --problems "$OUT/problems.tsv" \
+        --names squares_T101 --mode steps --threads 1 --steps "$SSTEPS" --warmup 0 --repeats 1 \
+        --every "$EVERY" --out "$OUT/whole_torch.json"
+done
+mv "$OUT/whole.tsv.tmp" "$OUT/whole.tsv"
+echo "student_steps=$SSTEPS" >>"$OUT/machine.txt"
+
+if [ -n "${BENCH_FULL:-}" ]; then
 # Each side's faster thread count per problem, and step counts for ~3 s layout runs.
 eval "$("$PY" bench/report.py plan "$OUT")"
 
@@ -124,6 +146,8 @@ for p in $LAYOUT; do
         'BEGIN { printf "%s\t%d\t%.6f\t%.6f\n", n, s, b - a, c - b }' >>"$OUT/layout.tsv.tmp"
 done
 mv "$OUT/layout.tsv.tmp" "$OUT/layout.tsv"
+
+fi
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 echo "seconds=$(($(date +%s) - start))" >>"$OUT/machine.txt"

@@ -68,14 +68,31 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
                 AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
             }
             /* gw_j = sum_i gh_i x_ij, gb = sum_i gh_i; weight decay on w and v (not b) */
-            for (size_t j = 0; j <= d; j++) AT(g, j) = zero;
-            for (i = 0; i < N; i++) {
-                const double *xi = X + i * d;
-                const VEC ghi = AT(gh, i);
-                for (size_t j = 0; j < d; j++) AT(g, j) = AT(g, j) + ghi * xi[j];
-                AT(g, d) = AT(g, d) + ghi;
+            size_t j = 0;
+            for (; j + 4 <= d; j += 4) { /* four inputs at a time, each sum in row order */
+                VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+                for (i = 0; i < N; i++) {
+                    const VEC ghi = AT(gh, i);
+                    const double *xi = X + i * d + j;
+                    s0 = s0 + ghi * xi[0];
+                    s1 = s1 + ghi * xi[1];
+                    s2 = s2 + ghi * xi[2];
+                    s3 = s3 + ghi * xi[3];
+                }
+                AT(g, j) = s0;
+                AT(g, j + 1) = s1;
+                AT(g, j + 2) = s2;
+                AT(g, j + 3) = s3;
             }
-            for (size_t j = 0; j < d; j++) AT(g, j) = AT(g, j) + tl * AT(x, j);
+            for (; j < d; j++) {
+                VEC s0 = zero;
+                for (i = 0; i < N; i++) s0 = s0 + AT(gh, i) * X[i * d + j];
+                AT(g, j) = s0;
+            }
+            VEC sbias = zero;
+            for (i = 0; i < N; i++) sbias = sbias + AT(gh, i);
+            AT(g, d) = sbias;
+            for (j = 0; j < d; j++) AT(g, j) = AT(g, j) + tl * AT(x, j);
             for (size_t t = 0; t < T; t++) AT(gV, t) = AT(gV, t) + tl * AT(V, t);
             VEC s = gsq[u];
             for (size_t q = 0; q < B; q++) s = s + AT(g, q) * AT(g, q);
@@ -93,12 +110,32 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
             for (size_t j = 0; j < d; j++) p = p + AT(xn, j) * AT(xn, j);
             for (size_t t = 0; t < T; t++) p = p + AT(Vn, t) * AT(Vn, t);
             pen[u] = p;
-            for (size_t i = 0; i < N; i++) {
+            size_t i = 0;
+            for (; i + 4 <= N; i += 4) { /* four rows at a time, each sum in input order */
+                const double *x0 = X + i * d;
+                VEC z0 = zero, z1 = zero, z2 = zero, z3 = zero;
+                for (size_t j = 0; j < d; j++) {
+                    const VEC wj = AT(xn, j);
+                    z0 = z0 + x0[j] * wj;
+                    z1 = z1 + x0[d + j] * wj;
+                    z2 = z2 + x0[2 * d + j] * wj;
+                    z3 = z3 + x0[3 * d + j] * wj;
+                }
+                z0 = z0 + bn;
+                z1 = z1 + bn;
+                z2 = z2 + bn;
+                z3 = z3 + bn;
+                AT(H, i) = (VEC)((VECL)z0 & ~(z0 <= zero)); /* ReLU keeping a NaN */
+                AT(H, i + 1) = (VEC)((VECL)z1 & ~(z1 <= zero));
+                AT(H, i + 2) = (VEC)((VECL)z2 & ~(z2 <= zero));
+                AT(H, i + 3) = (VEC)((VECL)z3 & ~(z3 <= zero));
+            }
+            for (; i < N; i++) {
                 const double *xi = X + i * d;
                 VEC z = zero;
                 for (size_t j = 0; j < d; j++) z = z + xi[j] * AT(xn, j);
                 z = z + bn;
-                AT(H, i) = (VEC)((VECL)z & ~(z <= zero)); /* ReLU keeping a NaN */
+                AT(H, i) = (VEC)((VECL)z & ~(z <= zero));
             }
         }
       }

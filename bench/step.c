@@ -1,0 +1,363 @@
+/* step: time per Adam step of the engine's code paths on the bench problems, the per-part
+ * breakdown of the BLAS step, and the machine's three-term floor.
+ *
+ *   step DIR STEPS ROUNDS NAME [NAME ...]
+ *
+ * DIR/problems.tsv and the CSV files come from bench/problems.lua; each network is
+ * repro_net_alloc(d, T, K, skip = 1, seed 1) as in bench/train.lua.  Timing: thread CPU time
+ * (the machine is shared: CPU time is not inflated by waiting for a core), ROUNDS rounds of STEPS
+ * steps, the paths interleaved within each round, minimum over rounds.  Output, tab-separated:
+ *   machine  peak_gflops  sqrtdiv_ns  (per parameter: Adam's update in L1)  dgemm1000_gflops
+ *   problem NAME N d K T P  path PATH seconds_per_step ...  (one pair per path)
+ *   parts NAME forward backward adam relu penalty   (seconds, the BLAS step's parts)
+ *   floor NAME flops bytes compute_s sqrtdiv_s bandwidth_s bandwidth_GBps */
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/dataset.h"
+#include "engine/net.h"
+#include "engine/optim.h"
+#include "engine/step.h"
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- the machine ----------------------------------------------------------------------------- */
+
+/* Peak: independent multiply-adds in registers (12 chains of the widest FMA this CPU has:
+ * enough to cover the latency of two FMA units). */
+#define CHAINS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+__attribute__((target("avx2,fma"))) static double peak_avx2(long iters)
+{
+    const __m256d m = _mm256_set1_pd(0.999999), c = _mm256_set1_pd(1e-9);
+#define INIT(k) __m256d a##k = _mm256_set1_pd((double)k);
+#define STEP(k) a##k = _mm256_fmadd_pd(a##k, m, c);
+#define SUM(k) s = _mm256_add_pd(s, a##k);
+    CHAINS(INIT)
+    for (long r = 0; r < iters; r++) {
+        CHAINS(STEP)
+        __asm__("" : "+x"(a0), "+x"(a5), "+x"(a11)); /* keep the chains in registers */
+    }
+    __m256d s = _mm256_setzero_pd();
+    CHAINS(SUM)
+    double out[4];
+    _mm256_storeu_pd(out, s);
+    return out[0] + out[1] + out[2] + out[3];
+#undef INIT
+#undef STEP
+#undef SUM
+}
+__attribute__((target("avx512f"))) static double peak_avx512(long iters)
+{
+    const __m512d m = _mm512_set1_pd(0.999999), c = _mm512_set1_pd(1e-9);
+#define INIT(k) __m512d a##k = _mm512_set1_pd((double)k);
+#define STEP(k) a##k = _mm512_fmadd_pd(a##k, m, c);
+#define SUM(k) s = _mm512_add_pd(s, a##k);
+    CHAINS(INIT)
+    for (long r = 0; r < iters; r++) CHAINS(STEP)
+    __m512d s = _mm512_setzero_pd();
+    CHAINS(SUM)
+    return _mm512_reduce_add_pd(s);
+#undef INIT
+#undef STEP
+#undef SUM
+}
+#endif
+
+static volatile double sink;
+
+static double peak_gflops(void)
+{
+    long iters = 2000000;
+    double best = 0;
+    for (int r = 0; r < 5; r++) {
+        double t0 = cpu_now(), flops;
+#if defined(__x86_64__) && defined(__GNUC__)
+        if (__builtin_cpu_supports("avx512f")) {
+            sink = peak_avx512(iters);
+            flops = 2.0 * 8 * 12 * (double)iters;
+        } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+            sink = peak_avx2(iters);
+            flops = 2.0 * 4 * 12 * (double)iters;
+        } else
+#endif
+        {
+            double a[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+            for (long i = 0; i < iters; i++)
+                for (int k = 0; k < 8; k++) a[k] = a[k] * 0.999999 + 1e-9;
+            sink = a[0] + a[7];
+            flops = 16.0 * (double)iters;
+        }
+        double t = cpu_now() - t0;
+        if (flops / t > best) best = flops / t;
+    }
+    return best * 1e-9;
+}
+
+/* Seconds per parameter of Adam's elementwise update (the square root and the division) with
+ * everything in L1: the floor's second term. */
+static double sqrtdiv_seconds(void)
+{
+    enum { n = 1024 };
+    static double g[n], x[n], m[n], v[n], xn[n];
+    for (int i = 0; i < n; i++) g[i] = x[i] = 1e-3 * (i + 1);
+    double best = 1e300;
+    for (int r = 0; r < 7; r++) {
+        double t0 = cpu_now();
+        for (int k = 0; k < 2000; k++)
+            repro_optim_adam_update(n, 0.9, 0.999, 1e-3, 1.1, 1e-8, g, x, m, v, xn);
+        double t = (cpu_now() - t0) / (2000.0 * n);
+        if (t < best) best = t;
+    }
+    sink = xn[7];
+    return best;
+}
+
+/* Bytes per second moving the optimizer state of P parameters: x, m, v read, m, v, x' written
+ * (48 bytes per parameter), timed as a plain triad at that working set. */
+static double state_bandwidth(size_t P)
+{
+    double *x = malloc(P * sizeof *x), *m = malloc(P * sizeof *m), *v = malloc(P * sizeof *v),
+           *xn = malloc(P * sizeof *xn);
+    for (size_t i = 0; i < P; i++) x[i] = m[i] = v[i] = 1e-3 * (double)(i % 97);
+    long reps = (long)(2e8 / (double)P) + 1;
+    double best = 1e300;
+    for (int r = 0; r < 5; r++) {
+        double t0 = cpu_now();
+        for (long k = 0; k < reps; k++) {
+            for (size_t i = 0; i < P; i++) {
+                double mi = 0.9 * m[i] + 0.1 * x[i];
+                double vi = 0.999 * v[i] + 0.001 * x[i];
+                m[i] = mi;
+                v[i] = vi;
+                xn[i] = x[i] - 1e-9 * (mi + vi);
+            }
+            double *t = x;
+            x = xn;
+            xn = t;
+        }
+        double t = (cpu_now() - t0) / (double)reps;
+        if (t < best) best = t;
+    }
+    sink = x[P / 2];
+    free(x);
+    free(m);
+    free(v);
+    free(xn);
+    return 48.0 * (double)P / best;
+}
+
+static double dgemm_gflops(size_t n)
+{
+    gsl_matrix *a = gsl_matrix_alloc(n, n), *b = gsl_matrix_alloc(n, n), *c = gsl_matrix_alloc(n, n);
+    gsl_matrix_set_all(a, 0.5);
+    gsl_matrix_set_all(b, 0.25);
+    double best = 1e300;
+    for (int r = 0; r < 3; r++) {
+        double t0 = cpu_now();
+        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, a, b, 0.0, c);
+        double t = cpu_now() - t0;
+        if (t < best) best = t;
+    }
+    gsl_matrix_free(a);
+    gsl_matrix_free(b);
+    gsl_matrix_free(c);
+    return 2.0 * (double)n * (double)n * (double)n / best * 1e-9;
+}
+
+/* ---- the engine ------------------------------------------------------------------------------ */
+
+typedef struct {
+    const repro_net *net;
+    const gsl_matrix *X, *Y;
+    double lambda;
+    repro_net_work *w;
+} wd;
+
+static double wd_fdf(const gsl_vector *theta, void *vp, gsl_vector *grad)
+{
+    wd *p = vp;
+    return repro_net_wd_objective(p->net, theta, p->X, p->Y, p->lambda, grad, NULL, NULL, p->w);
+}
+
+/* CPU seconds per step of STEPS steps on PATH (BLAS: optim.h's Adam). */
+static double time_path(repro_step_path path, const repro_net *net, const repro_dataset *ds,
+                        double lambda, size_t steps)
+{
+    repro_optim_params p;
+    repro_optim_params_default(&p);
+    p.lr = 1e-2;
+    double t0, t;
+    if (path == REPRO_STEP_BLAS) {
+        wd prob = {net, ds->X, ds->Y, lambda, repro_net_work_alloc(net, ds->N)};
+        repro_optim *o = repro_optim_alloc(repro_optim_adam, net->P, &p);
+        repro_optim_set(o, wd_fdf, &prob, net->theta);
+        t0 = cpu_now();
+        for (size_t k = 0; k < steps; k++) repro_optim_iterate(o);
+        t = cpu_now() - t0;
+        repro_optim_free(o);
+        repro_net_work_free(prob.w);
+    } else {
+        repro_step *s = repro_step_alloc(net, ds->X, ds->Y, lambda, &p, path);
+        repro_step_set(s, net->theta);
+        t0 = cpu_now();
+        for (size_t k = 0; k < steps; k++) repro_step_iterate(s);
+        t = cpu_now() - t0;
+        repro_step_free(s);
+    }
+    return t / (double)steps;
+}
+
+/* The parts of the BLAS step (net.c's forward and backward written out, each part timed alone). */
+static void parts(const repro_net *net, const repro_dataset *ds, size_t reps, double out[5])
+{
+    size_t N = ds->N, K = net->K, T = net->T, d = net->d, P = net->P;
+    gsl_matrix *H = gsl_matrix_calloc(N, K), *dH = gsl_matrix_calloc(N, K), *E = gsl_matrix_calloc(N, T);
+    gsl_matrix *gW = gsl_matrix_calloc(K, d), *gV = gsl_matrix_calloc(K, T), *gA = gsl_matrix_calloc(T, d);
+    gsl_vector *ones = gsl_vector_alloc(N), *gb = gsl_vector_calloc(K), *gc = gsl_vector_calloc(T);
+    gsl_vector *g = gsl_vector_calloc(P), *m = gsl_vector_calloc(P), *v = gsl_vector_calloc(P),
+               *xn = gsl_vector_calloc(P);
+    gsl_vector_set_all(ones, 1.0);
+    for (int k = 0; k < 5; k++) out[k] = 1e300;
+    for (int r = 0; r < 3; r++) {
+        double t[6];
+        t[0] = cpu_now();
+        for (size_t q = 0; q < reps; q++) {
+            gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, ds->X, &net->W.matrix, 0.0, H);
+            gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, H, &net->V.matrix, 0.0, E);
+            gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, ds->X, &net->A.matrix, 1.0, E);
+        }
+        t[1] = cpu_now();
+        for (size_t q = 0; q < reps; q++) {
+            gsl_matrix_memcpy(gV, &net->V.matrix);
+            gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, H, E, 2e-3, gV);
+            gsl_blas_dgemv(CblasTrans, 1.0, E, ones, 0.0, gc);
+            gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, E, ds->X, 0.0, gA);
+            gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, E, &net->V.matrix, 0.0, dH);
+            gsl_matrix_memcpy(gW, &net->W.matrix);
+            gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, dH, ds->X, 2e-3, gW);
+            gsl_blas_dgemv(CblasTrans, 1.0, dH, ones, 0.0, gb);
+        }
+        t[2] = cpu_now();
+        for (size_t q = 0; q < reps; q++)
+            repro_optim_adam_update(P, 0.9, 0.999, 1e-3, 1.0, 1e-8, g->data, net->theta->data,
+                                    m->data, v->data, xn->data);
+        t[3] = cpu_now();
+        for (size_t q = 0; q < reps; q++) {
+            for (size_t i = 0; i < N; i++)
+                for (size_t k = 0; k < K; k++) {
+                    double *h = gsl_matrix_ptr(H, i, k), *dh = gsl_matrix_ptr(dH, i, k);
+                    double z = *h + net->b.vector.data[k];
+                    *h = z > 0 ? z : 0;
+                    if (!(*h > 0)) *dh = 0;
+                }
+            sink = gsl_matrix_get(H, 0, 0);
+        }
+        t[4] = cpu_now();
+        for (size_t q = 0; q < reps; q++) {
+            double s1, s2, s3;
+            gsl_blas_ddot(net->theta, net->theta, &s1); /* the penalty's two norms */
+            gsl_blas_ddot(xn, xn, &s2);                 /* finiteness of the gradient */
+            gsl_blas_ddot(g, g, &s3);
+            sink = s1 + s2 + s3;
+        }
+        t[5] = cpu_now();
+        for (int k = 0; k < 5; k++)
+            if ((t[k + 1] - t[k]) / (double)reps < out[k]) out[k] = (t[k + 1] - t[k]) / (double)reps;
+    }
+    gsl_matrix_free(H);
+    gsl_matrix_free(dH);
+    gsl_matrix_free(E);
+    gsl_matrix_free(gW);
+    gsl_matrix_free(gV);
+    gsl_matrix_free(gA);
+    gsl_vector_free(ones);
+    gsl_vector_free(gb);
+    gsl_vector_free(gc);
+    gsl_vector_free(g);
+    gsl_vector_free(m);
+    gsl_vector_free(v);
+    gsl_vector_free(xn);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 5) {
+        fprintf(stderr, "usage: step DIR STEPS ROUNDS NAME [NAME ...]\n");
+        return 2;
+    }
+    gsl_set_error_handler_off();
+    const char *dir = argv[1];
+    size_t steps = (size_t)atol(argv[2]), rounds = (size_t)atol(argv[3]);
+    double peak = peak_gflops(), sqd = sqrtdiv_seconds();
+    printf("machine\t%.6g\t%.6g\t%.6g\n", peak, sqd * 1e9, dgemm_gflops(1000));
+    char path[4096], line[1024];
+    snprintf(path, sizeof path, "%s/problems.tsv", dir);
+    for (int a = 4; a < argc; a++) {
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            fprintf(stderr, "step: cannot open %s\n", path);
+            return 1;
+        }
+        char name[256] = "", file[512] = "";
+        size_t d = 0, T = 0, K = 0;
+        double lambda = 0;
+        int found = 0;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "%255s %511s %zu %zu %zu %lf", name, file, &d, &T, &K, &lambda) == 6 &&
+                strcmp(name, argv[a]) == 0) {
+                found = 1;
+                break;
+            }
+        fclose(f);
+        if (!found) {
+            fprintf(stderr, "step: no problem %s in %s\n", argv[a], path);
+            return 1;
+        }
+        char csv[4600];
+        snprintf(csv, sizeof csv, "%s/%s", dir, file);
+        repro_dataset *ds = repro_dataset_load_csv(csv, NULL, 0, NULL, 0);
+        if (!ds) {
+            fprintf(stderr, "step: cannot load %s\n", csv);
+            return 1;
+        }
+        repro_net *net = repro_net_alloc(d, T, K, 1, 1);
+        repro_step_path paths[4] = {REPRO_STEP_BLAS, REPRO_STEP_AVX512, REPRO_STEP_AVX2,
+                                    REPRO_STEP_PORTABLE};
+        double best[4] = {1e300, 1e300, 1e300, 1e300};
+        for (size_t r = 0; r < rounds; r++)
+            for (int k = 0; k < 4; k++) {
+                if (!repro_step_supported(paths[k])) continue;
+                double t = time_path(paths[k], net, ds, lambda, steps);
+                if (t < best[k]) best[k] = t;
+            }
+        printf("problem\t%s\t%zu\t%zu\t%zu\t%zu\t%zu", name, ds->N, d, K, T, net->P);
+        for (int k = 0; k < 4; k++)
+            if (repro_step_supported(paths[k]))
+                printf("\t%s\t%.6g", repro_step_path_name(paths[k]), best[k]);
+        printf("\n");
+        double pt[5];
+        parts(net, ds, steps, pt);
+        printf("parts\t%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", name, pt[0], pt[1], pt[2], pt[3], pt[4]);
+        double n = (double)ds->N, dd = (double)d, k = (double)K, t = (double)T, P = (double)net->P;
+        double flops = 4 * n * dd * k + 6 * n * k * t + 4 * n * dd * t; /* the step's products */
+        double bw = state_bandwidth(net->P);
+        printf("floor\t%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", name, flops, 48 * P,
+               flops / (peak * 1e9), P * sqd, 48 * P / bw, bw * 1e-9);
+        fflush(stdout);
+        repro_net_free(net);
+        repro_dataset_free(ds);
+    }
+    return 0;
+}
