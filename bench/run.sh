@@ -76,13 +76,13 @@ for th in 1 2; do
 done
 
 # Whole processes (start-up and imports included), interleaved, best of 3 rounds.
-wall() { # wall LABEL CMD...: append "LABEL<TAB>seconds" to whole.tsv.tmp
-    local label=$1 t0 t1
+wall() { # wall LABEL CMD...: append "LABEL<TAB>wall seconds<TAB>CPU seconds (user + sys)" to whole.tsv.tmp
+    local label=$1 times
     shift
-    t0=$(now)
-    "$@" >/dev/null 2>&1 || { echo "bench: $label failed: $*" >&2; exit 1; }
-    t1=$(now)
-    awk -v l="$label" -v a="$t0" -v b="$t1" 'BEGIN { printf "%s\t%.6f\n", l, b - a }' >>"$OUT/whole.tsv.tmp"
+    times=$( { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>&1 ) ||
+        { echo "bench: $label failed: $*" >&2; exit 1; }
+    awk -v l="$label" -v t="$times" 'BEGIN { split(t, a, " "); printf "%s\t%s\t%.3f\n", l, a[1], a[2] + a[3] }' \
+        >>"$OUT/whole.tsv.tmp"
 }
 say "whole processes: 25 single-task students (engine, PyTorch sequential, PyTorch bmm), two squares T = 101"
 : >"$OUT/whole.tsv.tmp"

@@ -33,6 +33,12 @@ typedef struct {
 
 typedef void (*sweep_fn)(const sweep_args *);
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#define VSQRT(x) _mm_sqrt_pd(x)
+#else
+#define VSQRT(x) ((v2d){sqrt((x)[0]), sqrt((x)[1])})
+#endif
 #define SWEEP_NAME sweep_portable
 #define SWEEP_TARGET
 #define VEC v2d
@@ -44,6 +50,7 @@ typedef void (*sweep_fn)(const sweep_args *);
 #undef VEC
 #undef VECL
 #undef VW
+#undef VSQRT
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define STEP_X86 1
@@ -53,23 +60,27 @@ typedef long long v8l __attribute__((vector_size(64), may_alias));
 #define VEC v4d
 #define VECL v4l
 #define VW 4
+#define VSQRT(x) _mm256_sqrt_pd(x)
 #include "engine/step_sweep.h"
 #undef SWEEP_NAME
 #undef SWEEP_TARGET
 #undef VEC
 #undef VECL
 #undef VW
+#undef VSQRT
 #define SWEEP_NAME sweep_avx512
 #define SWEEP_TARGET __attribute__((target("avx512f")))
 #define VEC v8d
 #define VECL v8l
 #define VW 8
+#define VSQRT(x) _mm512_sqrt_pd(x)
 #include "engine/step_sweep.h"
 #undef SWEEP_NAME
 #undef SWEEP_TARGET
 #undef VEC
 #undef VECL
 #undef VW
+#undef VSQRT
 #endif
 
 static const char *const PATH_NAMES[] = {"auto", "avx512", "avx2", "portable", "blas"};

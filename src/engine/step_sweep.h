@@ -1,21 +1,41 @@
 /* step_sweep.h: the block sweep of the fused step, included by step.c once per code path with
  * SWEEP_NAME (the function's name), SWEEP_TARGET (its target attribute, possibly empty), VEC and
- * VECL (a native vector of VW doubles and its integer twin) defined.  A block of 8 neurons is
- * NV = 8 / VW vectors; the lanes are independent, so slice u (lanes u VW .. u VW + VW - 1) runs
- * the whole computation alone: entry q of a blocked array is AT(p + u, q).  No FMA contraction
- * (-std=c11 turns it off): every path does the same IEEE operations on every lane, in the same
- * order, whatever VW is.  The data layout and the arrays are described in step.c (sweep_args). */
+ * VECL (a native vector of VW doubles and its integer twin) and VSQRT (its exact square root)
+ * defined.  A block of 8 neurons is NV = 8 / VW vectors; the lanes are independent, so slice u
+ * (lanes u VW .. u VW + VW - 1) runs the whole computation alone: entry q of a blocked array is
+ * AT(p + u, q).  No FMA contraction (-std=c11 turns it off): every path does the same IEEE
+ * operations on every lane, in the same order, whatever VW is.  Adam's update is optim.c's
+ * formula operation for operation (repro_optim_adam_update), written here on vectors so that the
+ * square roots and divisions of the output weights run inside the loop that computes their
+ * gradient (the divider works while the multipliers do).  The data layout and the arrays are
+ * described in step.c (sweep_args). */
 
 #define NV (8 / VW)
 #define SB 4 /* blocks per superblock */
 #define AT(p, q) ((p)[(size_t)(q) * NV])
+/* Adam on entry Q of the slice with gradient G (optim.c's formula, same operation order); the
+ * squared gradient goes into gs (its finiteness), and with PEN the squared new value into pn */
+#define ADAM_ENTRY(G, Q, PEN)                                                                      \
+    do {                                                                                           \
+        const VEC g_ = (G), mi_ = b1 * AT(m, Q) + c1 * g_, vi_ = b2 * AT(v, Q) + c2 * g_ * g_;     \
+        const VEC x_ = AT(x, Q) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);                         \
+        AT(m, Q) = mi_;                                                                            \
+        AT(v, Q) = vi_;                                                                            \
+        AT(xn, Q) = x_;                                                                            \
+        gs = gs + g_ * g_;                                                                         \
+        if (PEN) pn = pn + x_ * x_;                                                                \
+    } while (0)
 
 SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
 {
     const size_t N = a->N, d = a->d, T = a->T, B = d + 1 + T;
     const double *X = a->X, *dF = a->dF;
+    const double b1 = a->b1, b2 = a->b2, c1 = 1 - b1, c2 = 1 - b2, step = a->step;
+    const double isbc2 = a->isbc2, eps = a->eps;
     const VEC zero = {0};
     const VEC tl = zero + a->twolam;
+    /* the four-row group whose pass over t completes the v gradients (and runs their Adam) */
+    const size_t last = N % 4 == 0 ? N - 4 : N;
     VEC pen[NV], gsq[NV];
     for (int u = 0; u < NV; u++) pen[u] = gsq[u] = zero;
     VEC *restrict Facc = (VEC *)a->Facc; /* T x N blocked vectors */
@@ -23,13 +43,14 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
     for (size_t sb = 0; sb < a->nb; sb += SB) {
       const size_t ns = a->nb - sb < SB ? a->nb - sb : SB;
       for (size_t blk = sb; blk < sb + ns; blk++) {
-        const VEC *xb = (const VEC *)(a->cur + 8 * blk * B);
-        VEC *xnb = (VEC *)(a->nxt + 8 * blk * B), *Hb = (VEC *)(a->H + 8 * blk * N);
-        VEC *gb = (VEC *)a->g, *ghb = (VEC *)a->gh;
+        const size_t off = 8 * blk * B;
         for (int u = 0; u < NV; u++) {
-            const VEC *restrict x = xb + u, *restrict V = x + (d + 1) * NV;
-            const VEC *restrict H = Hb + u;
-            VEC *restrict g = gb + u, *restrict gh = ghb + u, *restrict gV = g + (d + 1) * NV;
+            const VEC *restrict x = (const VEC *)(a->cur + off) + u, *restrict V = x + (d + 1) * NV;
+            VEC *restrict xn = (VEC *)(a->nxt + off) + u, *restrict m = (VEC *)(a->m + off) + u;
+            VEC *restrict v = (VEC *)(a->v + off) + u, *restrict H = (VEC *)(a->H + 8 * blk * N) + u;
+            VEC *restrict g = (VEC *)a->g + u, *restrict gh = (VEC *)a->gh + u;
+            VEC *restrict gV = g + (d + 1) * NV;
+            VEC gs = gsq[u], pn = pen[u];
             /* gv_t = sum_i h_i dF_it and gh_i = sum_t dF_it v_t, four rows at a time (each sum
              * is still taken in row order, so the blocking does not change the rounding) */
             for (size_t t = 0; t < T; t++) AT(gV, t) = zero;
@@ -38,6 +59,7 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
                 const VEC h0 = AT(H, i), h1 = AT(H, i + 1), h2 = AT(H, i + 2), h3 = AT(H, i + 3);
                 VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero;
                 const double *e = dF + i * T;
+                const int fuse = i == last;
                 for (size_t t = 0; t < T; t++) {
                     const VEC vt = AT(V, t);
                     const double e0 = e[t], e1 = e[T + t], e2 = e[2 * T + t], e3 = e[3 * T + t];
@@ -46,11 +68,14 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
                     acc = acc + h1 * e1;
                     acc = acc + h2 * e2;
                     acc = acc + h3 * e3;
-                    AT(gV, t) = acc;
                     s0 = s0 + vt * e0;
                     s1 = s1 + vt * e1;
                     s2 = s2 + vt * e2;
                     s3 = s3 + vt * e3;
+                    if (fuse)
+                        ADAM_ENTRY(acc + tl * vt, d + 1 + t, 1);
+                    else
+                        AT(gV, t) = acc;
                 }
                 AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
                 AT(gh, i + 1) = (VEC)((VECL)s1 & (h1 > zero));
@@ -67,7 +92,9 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
                 }
                 AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
             }
-            /* gw_j = sum_i gh_i x_ij, gb = sum_i gh_i; weight decay on w and v (not b) */
+            if (last == N)
+                for (size_t t = 0; t < T; t++) ADAM_ENTRY(AT(gV, t) + tl * AT(V, t), d + 1 + t, 1);
+            /* gw_j = sum_i gh_i x_ij + 2 lambda w_j, gb = sum_i gh_i, and their Adam */
             size_t j = 0;
             for (; j + 4 <= d; j += 4) { /* four inputs at a time, each sum in row order */
                 VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero;
@@ -79,42 +106,27 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
                     s2 = s2 + ghi * xi[2];
                     s3 = s3 + ghi * xi[3];
                 }
-                AT(g, j) = s0;
-                AT(g, j + 1) = s1;
-                AT(g, j + 2) = s2;
-                AT(g, j + 3) = s3;
+                ADAM_ENTRY(s0 + tl * AT(x, j), j, 1);
+                ADAM_ENTRY(s1 + tl * AT(x, j + 1), j + 1, 1);
+                ADAM_ENTRY(s2 + tl * AT(x, j + 2), j + 2, 1);
+                ADAM_ENTRY(s3 + tl * AT(x, j + 3), j + 3, 1);
             }
             for (; j < d; j++) {
                 VEC s0 = zero;
                 for (i = 0; i < N; i++) s0 = s0 + AT(gh, i) * X[i * d + j];
-                AT(g, j) = s0;
+                ADAM_ENTRY(s0 + tl * AT(x, j), j, 1);
             }
             VEC sbias = zero;
             for (i = 0; i < N; i++) sbias = sbias + AT(gh, i);
-            AT(g, d) = sbias;
-            for (j = 0; j < d; j++) AT(g, j) = AT(g, j) + tl * AT(x, j);
-            for (size_t t = 0; t < T; t++) AT(gV, t) = AT(gV, t) + tl * AT(V, t);
-            VEC s = gsq[u];
-            for (size_t q = 0; q < B; q++) s = s + AT(g, q) * AT(g, q);
-            gsq[u] = s;
-        }
-        repro_optim_adam_update(8 * B, a->b1, a->b2, a->step, a->isbc2, a->eps, a->g,
-                                a->cur + 8 * blk * B, a->m + 8 * blk * B, a->v + 8 * blk * B,
-                                a->nxt + 8 * blk * B);
-        /* the block's share of the next forward pass, and its penalty */
-        for (int u = 0; u < NV; u++) {
-            const VEC *restrict xn = xnb + u, *restrict Vn = xn + (d + 1) * NV;
-            VEC *restrict H = Hb + u;
+            ADAM_ENTRY(sbias, d, 0);
+            gsq[u] = gs;
+            pen[u] = pn;
+            /* the activations at the new point */
             const VEC bn = AT(xn, d);
-            VEC p = pen[u];
-            for (size_t j = 0; j < d; j++) p = p + AT(xn, j) * AT(xn, j);
-            for (size_t t = 0; t < T; t++) p = p + AT(Vn, t) * AT(Vn, t);
-            pen[u] = p;
-            size_t i = 0;
-            for (; i + 4 <= N; i += 4) { /* four rows at a time, each sum in input order */
+            for (i = 0; i + 4 <= N; i += 4) { /* four rows at a time, each sum in input order */
                 const double *x0 = X + i * d;
                 VEC z0 = zero, z1 = zero, z2 = zero, z3 = zero;
-                for (size_t j = 0; j < d; j++) {
+                for (j = 0; j < d; j++) {
                     const VEC wj = AT(xn, j);
                     z0 = z0 + x0[j] * wj;
                     z1 = z1 + x0[d + j] * wj;
@@ -133,7 +145,7 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
             for (; i < N; i++) {
                 const double *xi = X + i * d;
                 VEC z = zero;
-                for (size_t j = 0; j < d; j++) z = z + xi[j] * AT(xn, j);
+                for (j = 0; j < d; j++) z = z + xi[j] * AT(xn, j);
                 z = z + bn;
                 AT(H, i) = (VEC)((VECL)z & ~(z <= zero));
             }
@@ -180,3 +192,4 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
 #undef NV
 #undef SB
 #undef AT
+#undef ADAM_ENTRY
