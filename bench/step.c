@@ -178,19 +178,6 @@ static double dgemm_gflops(size_t n)
 
 /* ---- the engine ------------------------------------------------------------------------------ */
 
-typedef struct {
-    const repro_net *net;
-    const gsl_matrix *X, *Y;
-    double lambda;
-    repro_net_work *w;
-} wd;
-
-static double wd_fdf(const gsl_vector *theta, void *vp, gsl_vector *grad)
-{
-    wd *p = vp;
-    return repro_net_wd_objective(p->net, theta, p->X, p->Y, p->lambda, grad, NULL, NULL, p->w);
-}
-
 /* CPU seconds per step of STEPS steps on PATH (BLAS: optim.h's Adam). */
 static double time_path(repro_step_path path, const repro_net *net, const repro_dataset *ds,
                         double lambda, size_t steps)
@@ -200,9 +187,9 @@ static double time_path(repro_step_path path, const repro_net *net, const repro_
     p.lr = 1e-2;
     double t0, t;
     if (path == REPRO_STEP_BLAS) {
-        wd prob = {net, ds->X, ds->Y, lambda, repro_net_work_alloc(net, ds->N)};
+        repro_net_wd prob = {net, ds->X, ds->Y, lambda, repro_net_work_alloc(net, ds->N)};
         repro_optim *o = repro_optim_alloc(repro_optim_adam, net->P, &p);
-        repro_optim_set(o, wd_fdf, &prob, net->theta);
+        repro_optim_set(o, repro_net_wd_fdf, &prob, net->theta);
         t0 = cpu_now();
         for (size_t k = 0; k < steps; k++) repro_optim_iterate(o);
         t = cpu_now() - t0;

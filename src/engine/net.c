@@ -359,6 +359,12 @@ double repro_net_wd_objective(const repro_net *net, const gsl_vector *theta, con
     return m + pen;
 }
 
+double repro_net_wd_fdf(const gsl_vector *theta, void *problem, gsl_vector *grad)
+{
+    const repro_net_wd *p = problem;
+    return repro_net_wd_objective(p->net, theta, p->X, p->Y, p->lambda, grad, NULL, NULL, p->w);
+}
+
 /* mse of the network's own parameters on (X, Y), or NAN with repro_err set. */
 static double net_mse(const repro_net *net, const gsl_matrix *X, const gsl_matrix *Y)
 {

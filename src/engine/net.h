@@ -72,6 +72,15 @@ void repro_net_work_free(repro_net_work *w);
 double repro_net_wd_objective(const repro_net *net, const gsl_vector *theta, const gsl_matrix *X,
                               const gsl_matrix *Y, double lambda, gsl_vector *grad, double *mse,
                               double *penalty, repro_net_work *w);
+/* The weight-decay objective as an optimizer's fdf (optim.h): PROBLEM is a repro_net_wd. */
+typedef struct {
+    const repro_net *net;     /* shapes */
+    const gsl_matrix *X, *Y;  /* data */
+    double lambda;
+    repro_net_work *w;        /* for X's N */
+} repro_net_wd;
+double repro_net_wd_fdf(const gsl_vector *theta, void *problem, gsl_vector *grad);
+
 /* The objective named by OBJ at the network's own parameters; *PENALTY = objective - mse.
  * REPRO_OBJ_GROUP computes lambda sum_k ||w_k|| ||v_k|| (the group penalty after normalisation;
  * a neuron with w_k = 0 contributes 0).  NAN with repro_err set on bad arguments. */

@@ -45,12 +45,6 @@ typedef void (*sweep_fn)(const sweep_args *);
 #define VECL v2l
 #define VW 2
 #include "engine/step_sweep.h"
-#undef SWEEP_NAME
-#undef SWEEP_TARGET
-#undef VEC
-#undef VECL
-#undef VW
-#undef VSQRT
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define STEP_X86 1
@@ -62,12 +56,6 @@ typedef long long v8l __attribute__((vector_size(64), may_alias));
 #define VW 4
 #define VSQRT(x) _mm256_sqrt_pd(x)
 #include "engine/step_sweep.h"
-#undef SWEEP_NAME
-#undef SWEEP_TARGET
-#undef VEC
-#undef VECL
-#undef VW
-#undef VSQRT
 #define SWEEP_NAME sweep_avx512
 #define SWEEP_TARGET __attribute__((target("avx512f")))
 #define VEC v8d
@@ -75,12 +63,6 @@ typedef long long v8l __attribute__((vector_size(64), may_alias));
 #define VW 8
 #define VSQRT(x) _mm512_sqrt_pd(x)
 #include "engine/step_sweep.h"
-#undef SWEEP_NAME
-#undef SWEEP_TARGET
-#undef VEC
-#undef VECL
-#undef VW
-#undef VSQRT
 #endif
 
 static const char *const PATH_NAMES[] = {"auto", "avx512", "avx2", "portable", "blas"};

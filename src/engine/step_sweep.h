@@ -8,7 +8,7 @@
  * formula operation for operation (repro_optim_adam_update), written here on vectors so that the
  * square roots and divisions of the output weights run inside the loop that computes their
  * gradient (the divider works while the multipliers do).  The data layout and the arrays are
- * described in step.c (sweep_args). */
+ * described in step.c (sweep_args).  The parameters are #undef'd at the end. */
 
 #define NV (8 / VW)
 #define SB 4 /* blocks per superblock */
@@ -193,3 +193,9 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
 #undef SB
 #undef AT
 #undef ADAM_ENTRY
+#undef SWEEP_NAME
+#undef SWEEP_TARGET
+#undef VEC
+#undef VECL
+#undef VW
+#undef VSQRT

@@ -81,19 +81,6 @@ static double group_lambda(repro_objective obj, double lambda)
     return obj == REPRO_OBJ_WEIGHT_DECAY ? 2 * lambda : lambda;
 }
 
-typedef struct {
-    const repro_net *net;
-    const gsl_matrix *X, *Y;
-    double lambda;
-    repro_net_work *w;
-} wd_problem;
-
-static double wd_fdf(const gsl_vector *theta, void *vp, gsl_vector *grad)
-{
-    wd_problem *p = vp;
-    return repro_net_wd_objective(p->net, theta, p->X, p->Y, p->lambda, grad, NULL, NULL, p->w);
-}
-
 /* The optimizer of a gradient run: optim.h's (BLAS products) or the fused Adam step (step.h). */
 typedef struct {
     repro_optim *opt;
@@ -140,7 +127,7 @@ static int diverged(const runner *r, const char *name, size_t *t)
 
 /* The optimizer for O: the fused step for Adam when repro_step_choose says so, else optim.h's. */
 static int run_start(runner *r, repro_net *net, const gsl_matrix *X, const gsl_matrix *Y,
-                     const repro_train_opts *o, double lambda, wd_problem *prob)
+                     const repro_train_opts *o, double lambda, repro_net_wd *prob)
 {
     repro_optim_params p;
     repro_optim_params_default(&p);
@@ -164,7 +151,7 @@ static int run_start(runner *r, repro_net *net, const gsl_matrix *X, const gsl_m
     if (!r->opt) return -1;
     prob->w = repro_net_work_alloc(net, X->size1);
     if (!prob->w) return -1;
-    return repro_optim_set(r->opt, wd_fdf, prob, net->theta);
+    return repro_optim_set(r->opt, repro_net_wd_fdf, prob, net->theta);
 }
 
 /* Adam / lbfgs on the weight-decay objective; the network ends at the last finite point. */
@@ -173,7 +160,7 @@ static int train_gradient(repro_net *net, const gsl_matrix *X, const gsl_matrix 
 {
     const char *name = (o->optimizer == REPRO_TRAIN_ADAM ? repro_optim_adam : repro_optim_lbfgs)->name;
     double lambda = o->objective == REPRO_OBJ_GROUP ? o->lambda / 2 : o->lambda;
-    wd_problem prob = {net, X, Y, lambda, NULL};
+    repro_net_wd prob = {net, X, Y, lambda, NULL};
     runner r = {NULL, NULL};
     int rc = 0;
     if (run_start(&r, net, X, Y, o, lambda, &prob) != 0) {

@@ -48,19 +48,6 @@ static void random_data(const problem *pb, gsl_matrix *X, gsl_matrix *Y, unsigne
     gsl_rng_free(r);
 }
 
-typedef struct {
-    const repro_net *net;
-    const gsl_matrix *X, *Y;
-    double lambda;
-    repro_net_work *w;
-} wd;
-
-static double wd_fdf(const gsl_vector *theta, void *vp, gsl_vector *grad)
-{
-    wd *p = vp;
-    return repro_net_wd_objective(p->net, theta, p->X, p->Y, p->lambda, grad, NULL, NULL, p->w);
-}
-
 static void params_of(const problem *pb, repro_optim_params *p)
 {
     repro_optim_params_default(p);
@@ -88,9 +75,9 @@ static void test_against_reference(const problem *pb)
     repro_net *net = repro_net_alloc(pb->d, pb->T, pb->K, pb->skip, 3);
     repro_optim_params p;
     params_of(pb, &p);
-    wd prob = {net, X, Y, pb->lambda, repro_net_work_alloc(net, pb->N)};
+    repro_net_wd prob = {net, X, Y, pb->lambda, repro_net_work_alloc(net, pb->N)};
     repro_optim *ref = repro_optim_alloc(repro_optim_adam, net->P, &p);
-    repro_optim_set(ref, wd_fdf, &prob, net->theta);
+    repro_optim_set(ref, repro_net_wd_fdf, &prob, net->theta);
     for (size_t k = 0; k < pb->steps; k++) repro_optim_iterate(ref);
     double fref = repro_optim_f(ref);
     gsl_vector *first = NULL, *theta = gsl_vector_alloc(net->P);
