@@ -272,8 +272,9 @@ fuzz: $(B)/config.mk
 BENCH ?= all
 ## bench       make paper timings and training against PyTorch
 bench: $(B)/repro
-	@if [ "$(BENCH)" != train ]; then B=$(B) bash bench/paper.sh; fi
-	@if [ "$(BENCH)" != paper ]; then B=$(B) bash bench/run.sh; fi
+	@if [ "$(BENCH)" != train ] && [ "$(BENCH)" != convex ]; then B=$(B) bash bench/paper.sh; fi
+	@if [ "$(BENCH)" != paper ] && [ "$(BENCH)" != convex ]; then B=$(B) bash bench/run.sh; fi
+	@if [ -z "$(BENCH)" ] || [ "$(BENCH)" = convex ]; then $(B)/repro run bench/convex.lua; fi
 
 ## clean       remove build/ and figures/
 clean:

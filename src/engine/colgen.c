@@ -37,7 +37,7 @@ static int push(neurons *S, double w0, double w1, double b, const double *v, siz
 }
 
 int repro_colgen_certify(const gsl_matrix *X, const gsl_matrix *Y, const gsl_matrix *W0,
-                         const gsl_vector *b0, int skip, double lambda, double tol,
+                         const gsl_vector *b0, const gsl_matrix *V0, int skip, double lambda, double tol,
                          size_t max_rounds, repro_net **netp, repro_colgen_report *rep)
 {
     if (!X || !Y || X->size2 != 2) return repro_err("certify: the inputs must have d = 2");
@@ -50,11 +50,20 @@ int repro_colgen_certify(const gsl_matrix *X, const gsl_matrix *Y, const gsl_mat
     for (size_t k = 0; W0 && k < W0->size1; k++) {
         double w0 = gsl_matrix_get(W0, k, 0), w1 = gsl_matrix_get(W0, k, 1), nw = hypot(w0, w1);
         if (!(nw > 0) || !isfinite(nw)) continue;
+        if (V0) {
+            gsl_vector_const_view vk = gsl_matrix_const_row(V0, k);
+            if (gsl_vector_isnull(&vk.vector)) continue; /* switched off: the oracle may add it back */
+        }
         double b = gsl_vector_get(b0, k) / nw;
         int alive = 0;
         for (size_t i = 0; i < N && !alive; i++)
             alive = (w0 * gsl_matrix_get(X, i, 0) + w1 * gsl_matrix_get(X, i, 1)) / nw + b > 0;
-        if (alive && push(&S, w0 / nw, w1 / nw, b, NULL, T)) goto fail;
+        /* near-duplicates of a kept neuron (as training leaves them) slow the lasso down and
+         * add nothing a start set needs: the oracle supplies whatever is missing */
+        int dup = 0;
+        for (size_t j = 0; j < S.K && !dup; j++)
+            dup = fabs(S.w[2 * j] - w0 / nw) + fabs(S.w[2 * j + 1] - w1 / nw) + fabs(S.b[j] - b) < 1e-2;
+        if (alive && !dup && push(&S, w0 / nw, w1 / nw, b, NULL, T)) goto fail;
     }
     gsl_matrix *R = gsl_matrix_alloc(N, T);
     gsl_vector *wv = gsl_vector_alloc(2), *c = gsl_vector_alloc(T);
@@ -83,7 +92,7 @@ int repro_colgen_certify(const gsl_matrix *X, const gsl_matrix *Y, const gsl_mat
                 gsl_matrix_set(Phi, i, k, z > 0 ? z : 0);
             }
         repro_glasso_report gr;
-        int rc = repro_glasso_solve(Phi, skip ? X : NULL, Y, lambda, 1e-12, 200000, &V.matrix, U, c, &gr);
+        int rc = repro_glasso_solve(Phi, skip ? X : NULL, Y, lambda, 1e-2 * tol, 200000, &V.matrix, U, c, &gr);
         r.rounds++;
         if (rc) {
             gsl_matrix_free(Phi);

@@ -14,8 +14,9 @@
  *     is dual feasible, L_j = |<Y, Lambda>| >= R* (weak duality).  Stop when U_j - L_j <=
  *     tol U_j; cost = U_j, gap = U_j - L_j.  The gap is O(lambda_j) (complementary slackness).
  * The returned spline passes through the data exactly (lambda = 0) or is the lasso's fit.
- * Errors through repro_err; return 0, 1 (tolerance not reached within max_iter glasso
- * iterations per solve or 16 decades of lambda: REASON says which), -1. */
+ * A solve that exhausts its MAX_ITER iterations still gives valid bounds; the path goes on.
+ * Errors through repro_err; return 0, 1 (tolerance not reached within 16 decades of lambda, or
+ * the lasso's gap with lambda > 0 not within MAX_ITER iterations: REASON says which), -1. */
 #ifndef REPRO_UNIGRID_H
 #define REPRO_UNIGRID_H
 

@@ -232,7 +232,7 @@ static int l_certify(lua_State *L)
     if (isnan(trained)) return lrepro_engine_error(L);
     repro_net *out = NULL;
     repro_colgen_report r;
-    int st = repro_colgen_certify(ds->X, ds->Y, &net->W.matrix, &net->b.vector, net->skip, lg, tol,
+    int st = repro_colgen_certify(ds->X, ds->Y, &net->W.matrix, &net->b.vector, &net->V.matrix, net->skip, lg, tol,
                                   rounds, &out, &r);
     if (st < 0) return lrepro_engine_error(L);
     if (st > 0) {

@@ -211,7 +211,7 @@ static void test_colgen(void)
     gsl_matrix_set_col(Y, 0, y);
     repro_colgen_report cg;
     repro_net *net = NULL;
-    int st = repro_colgen_certify(X, Y, NULL, NULL, 1, 1e-5, 1e-7, 500, &net, &cg);
+    int st = repro_colgen_certify(X, Y, NULL, NULL, NULL, 1, 1e-5, 1e-7, 500, &net, &cg);
     CHECK(st == 0 && cg.gap <= 1e-7 * cg.objective, "colgen: certified from scratch");
     repro_relu2d_report r;
     repro_net_free(net), net = NULL;
@@ -223,10 +223,10 @@ static void test_colgen(void)
     gsl_matrix *W0 = gsl_matrix_alloc(1, 2);
     gsl_vector *b0 = gsl_vector_alloc(1);
     gsl_matrix_set(W0, 0, 0, 0), gsl_matrix_set(W0, 0, 1, 1), gsl_vector_set(b0, 0, 2); /* linear on the data */
-    CHECK(repro_colgen_certify(X, Y, W0, b0, 1, 1e-5, 1e-7, 1, NULL, &cg) == 1, "colgen: one round from a useless neuron is not enough");
-    CHECK(repro_colgen_certify(X, Y, W0, b0, 1, 1e-5, 1e-7, 50, NULL, &cg) == 0 && cg.added >= 1, "colgen: the oracle adds the missing neuron");
+    CHECK(repro_colgen_certify(X, Y, W0, b0, NULL, 1, 1e-5, 1e-7, 1, NULL, &cg) == 1, "colgen: one round from a useless neuron is not enough");
+    CHECK(repro_colgen_certify(X, Y, W0, b0, NULL, 1, 1e-5, 1e-7, 50, NULL, &cg) == 0 && cg.added >= 1, "colgen: the oracle adds the missing neuron");
     gsl_matrix_free(W0), gsl_vector_free(b0);
-    CHECK(repro_colgen_certify(X, Y, NULL, NULL, 1, -1, 1e-7, 10, NULL, &cg) == -1, "colgen: bad lambda refused");
+    CHECK(repro_colgen_certify(X, Y, NULL, NULL, NULL, 1, -1, 1e-7, 10, NULL, &cg) == -1, "colgen: bad lambda refused");
     gsl_matrix_free(X), gsl_matrix_free(Y), gsl_vector_free(y);
 }
 
