@@ -180,6 +180,15 @@ figures: $(B)/config.mk
 paper: $(B)/config.mk
 	+@$(LOCKED) $(B)/paper.pdf 9>&-
 
+# The report's LaTeX source as arXiv takes it (paper/arxiv.sh: what LaTeX read, flat, \input
+# inlined; compiles with a bare latexmk -pdf, no engine).
+.PHONY: arxiv
+## arxiv       build/arxiv.tar.gz: the report's LaTeX source for arXiv
+arxiv: $(B)/config.mk
+	+@$(LOCKED) $(B)/arxiv.tar.gz 9>&-
+$(B)/arxiv.tar.gz: $(B)/paper.pdf paper/arxiv.sh
+	@sh paper/arxiv.sh $(call q,$(B)) $(call q,$@)
+
 # A second build from scratch in another folder, compared byte for byte with this one.
 VERIFY := $(B)/verify
 ## verify      rebuild every stage from scratch elsewhere, compare byte for byte
