@@ -28,12 +28,12 @@ ok "no auxiliary or build files" \
   '! grep -Eq "\.(aux|log|out|fls|fdb_latexmk|toc|synctex\.gz|json|png|tmp.*)$|^latexmkrc$" "$tmp/list"'
 ok "one .tex file, paper.tex" '[ "$(grep "\.tex$" "$tmp/list")" = paper.tex ]'
 ok "repro.sty and every pipeline script are packed" \
-  'grep -qx repro.sty "$tmp/list" && for f in pipeline/*.lua; do grep -qx "${f#pipeline/}" "$tmp/list" || exit 1; done'
+  'grep -qx repro.sty "$tmp/list" && (for f in pipeline/*.lua; do grep -qx "${f#pipeline/}" "$tmp/list" || exit 1; done)'
 mkdir "$tmp/x"
 tar xzf "$tmp/arxiv.tar.gz" -C "$tmp/x"
 ok "every figure is there as PDF" \
-  'for g in $(grep -o "includegraphics\(\[[^]]*\]\)\?{[^}]*}" "$tmp/x/paper.tex" | sed "s/.*{//; s/}//"); do
-     [ -f "$tmp/x/$g" ] && case $g in *.pdf) ;; *) exit 1 ;; esac || exit 1; done'
+  '(for g in $(grep -o "includegraphics\(\[[^]]*\]\)\?{[^}]*}" "$tmp/x/paper.tex" | sed "s/.*{//; s/}//"); do
+     [ -f "$tmp/x/$g" ] && case $g in *.pdf) ;; *) exit 1 ;; esac || exit 1; done)'
 ok "the values are inlined (no \\input left)" \
   'grep -q "^\\\\reprorevision{" "$tmp/x/paper.tex" && ! grep -q "^[^%]*\\\\input{" "$tmp/x/paper.tex"'
 
