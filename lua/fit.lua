@@ -4,7 +4,7 @@
 local M = {}
 
 local KNOWN = {d = true, T = true, K = true, skip = true, seed = true, lambda = true,
-               steps = true, lr = true, lr_min = true, polish_iter = true, ngrid = true}
+               steps = true, lr = true, lr_min = true, polish_iter = true, ngrid = true, sparse = true}
 
 local function checked(o)
   for k in pairs(o) do
@@ -31,11 +31,12 @@ end
 
 -- polish(net, ds, o): the group lasso of the output weights solved at o.lambda, with the
 -- certificate; o.polish_iter caps the coordinate-descent sweeps and o.ngrid is the number of
--- candidate directions of the certificate in 2-D (engine defaults when nil).
+-- candidate directions of the certificate in 2-D (engine defaults when nil); o.sparse adds the
+-- sparse finishing step (an optimum with independent active columns, README "net:train").
 function M.polish(net, ds, o)
   checked(o)
   return net:train(ds, {lambda = o.lambda, optimizer = "polish", polish_iter = o.polish_iter,
-                        ngrid = o.ngrid})
+                        ngrid = o.ngrid, sparse = o.sparse})
 end
 
 -- train(ds, o): a fresh network of width o.K (input dimension and task count from ds, skip
