@@ -285,6 +285,7 @@ local Net = {}
 ---@field polish_tol? number # default 1e-10
 ---@field polish_iter? integer
 ---@field sparse? boolean # polish: finish with the sparse step (independent active columns)
+---@field keep? boolean # polish: switched-off neurons keep (w, b) so a later polish can revive them
 
 ---@class repro.TrainReport
 ---@field steps integer

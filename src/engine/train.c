@@ -388,7 +388,7 @@ static int train_polish(repro_net *net, const gsl_matrix *X, const gsl_matrix *Y
     gsl_matrix_free(Phi);
     if (U) gsl_matrix_free(U);
     if (rc != 0) return -1;
-    drop_dead_neurons(net);
+    if (!o->polish_keep) drop_dead_neurons(net);
     repro_net_balance(net);
     rep->steps = gr.iterations;
     rep->reason = gr.converged ? "tolerance" : "steps";

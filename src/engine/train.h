@@ -26,7 +26,8 @@
  *                weight moves along null directions of the active columns, fit and objective
  *                unchanged, until they are independent; the gap reported is then that of the
  *                sparse point);
- *                the result is written back, neurons with v_k = 0 get w_k = 0, and the network is
+ *                the result is written back, neurons with v_k = 0 get w_k = 0 (unless
+ *                polish_keep: then they keep their unit-norm w_k, b_k), and the network is
  *                balanced.  Then the residual certificate
  *                (repro_certificate, ngrid candidates, seed 1) is computed: <= 1 + eps means no
  *                neuron outside the network could lower the objective.
@@ -76,6 +77,10 @@ typedef struct {
     int polish_sparse;         /* polish: finish with repro_glasso_sparsify (an optimum with
                                   independent active columns: <= N - 1 neurons for T = 1);
                                   default 0 */
+    int polish_keep;           /* polish: neurons the group lasso switches off keep their
+                                  unit-norm (w_k, b_k) with v_k = 0 (f unchanged), so a later
+                                  polish, e.g. at a smaller lambda, can bring them back; default 0
+                                  (w_k = 0 too) */
 } repro_train_opts;
 
 typedef struct {

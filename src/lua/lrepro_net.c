@@ -335,7 +335,7 @@ static int net_train(lua_State *L)
     static const char *const keys[] = {"objective", "lambda", "optimizer", "steps", "tol", "lr",
                                        "schedule", "lr_min", "gamma", "step_size", "milestones",
                                        "progress", "ngrid", "polish_tol", "polish_iter",
-                                       "target", "sparse", NULL};
+                                       "target", "sparse", "keep", NULL};
     lrepro_checkoptions(L, 3, "train", keys);
     repro_train_opts o;
     repro_train_opts_default(&o);
@@ -368,6 +368,7 @@ static int net_train(lua_State *L)
     o.polish_tol = optfinite(L, 3, "train", "polish_tol", o.polish_tol, 0, 1);
     o.polish_iter = optcount(L, 3, "train", "polish_iter", o.polish_iter, 1);
     o.polish_sparse = lrepro_optboolean(L, 3, "sparse", 0);
+    o.polish_keep = lrepro_optboolean(L, 3, "keep", 0);
     repro_train_report r;
     if (repro_train(net, ds->X, ds->Y, &o, &r) != 0) return lrepro_engine_error(L);
     pushreport(L, &r, o.optimizer == REPRO_TRAIN_POLISH);

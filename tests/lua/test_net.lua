@@ -200,6 +200,27 @@ T.ok("sparse polish: at most N - 2 = 5 neurons (got " .. #bnet:active(0) .. ", p
 T.close("sparse polish: objective = plain polish", sp.objective, plain.objective, 1e-9 * plain.objective)
 T.close("sparse polish: certificate = plain polish", sp.certificate, plain.certificate, 1e-6)
 T.ok("sparse polish: report counts removed neurons", type(sp.removed) == "number" and plain.removed == 0)
+-- keep: a polish at a large lambda switches neurons off; with keep = true they keep (w, b), so a
+-- second polish at a small lambda reaches the optimum of a direct polish at that lambda on the
+-- same hidden layer; without keep it can only use the neurons that survived.
+local function twice(keep)
+  local n = repro.net{d = 1, T = 1, K = 40, seed = 5}
+  n:set_params(pa0)
+  n:train(dsp, {optimizer = "polish", objective = "group", lambda = 1e-1, keep = keep})
+  local alive = 0
+  for _, w in ipairs(n:params().W) do if w ~= 0 then alive = alive + 1 end end
+  return n:train(dsp, {optimizer = "polish", objective = "group", lambda = 1e-5}), alive
+end
+local direct = repro.net{d = 1, T = 1, K = 40, seed = 5}
+direct:set_params(pa0)
+local rd = direct:train(dsp, {optimizer = "polish", objective = "group", lambda = 1e-5})
+local rk, alive_k = twice(true)
+local rn, alive_n = twice(false)
+T.ok("keep: switched-off neurons keep w (" .. alive_k .. " of 40 nonzero, " .. alive_n .. " without keep)",
+     alive_k > alive_n)
+T.close("keep: second polish reaches the direct optimum", rk.objective, rd.objective, 1e-8 * rd.objective)
+T.ok("without keep the second polish cannot (" .. rn.objective .. " > " .. rd.objective .. ")",
+     rn.objective > rd.objective * (1 + 1e-6))
 -- distinct: neurons 1 and 2 nearly parallel (cos ~ 1 - 1e-8), neuron 3 another ridge
 local dn = repro.net{d = 2, T = 1, K = 3, skip = false}
 dn:set_params{W = {{1, 0}, {1, 1e-4}, {0, 1}}, b = {0.5, 0.5, 0}, V = {{1}, {0.5}, {2}}, c = {0}}
