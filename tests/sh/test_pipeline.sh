@@ -19,7 +19,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 ok() { if eval "$2"; then echo "ok - $1"; else echo "not ok - $1 ($2)"; fi; }
-is_slow() { case "$1" in fig5|fig7|fig8|knotgrid|thm41) return 0 ;; esac; return 1; }
+is_slow() { case "$1" in fig5|fig7|fig8|knotgrid|thm41|optima) return 0 ;; esac; return 1; }
 # The files in $FIG that a run record lists among its outputs (its figures), one per line.
 figures_of() {
   awk -v fig="$FIG/" '/^ "outputs": \{/ {o = 1; next} o && /^ \}/ {o = 0}
