@@ -32,6 +32,22 @@ static void project_affine(const gsl_matrix *X, gsl_matrix *M)
         }
 }
 
+/* max_k ||Phi_k^T R||_2: the largest correlation of a candidate knot with the residual R. */
+static double max_corr(const gsl_matrix *Phi, const gsl_matrix *R)
+{
+    double m = 0;
+    for (size_t k = 0; k < Phi->size2; k++) {
+        double s = 0;
+        for (size_t t = 0; t < R->size2; t++) {
+            double ck = 0;
+            for (size_t i = 0; i < Phi->size1; i++) ck += gsl_matrix_get(Phi, i, k) * gsl_matrix_get(R, i, t);
+            s += ck * ck;
+        }
+        m = fmax(m, sqrt(s));
+    }
+    return m;
+}
+
 /* The spline f = sum_k v_k (x - t_k)_+ + a x + c with nodes at the data and the active knots. */
 static repro_spline *make_spline(const gsl_matrix *X, const double *knots, const gsl_matrix *V,
                                  const gsl_vector *a, const gsl_vector *c)
@@ -122,16 +138,7 @@ int repro_unigrid_solve(const repro_dataset *ds, size_t grid, double lambda, dou
     if (lambda == 0) { /* lambda_max of the path */
         gsl_matrix_memcpy(R, Y);
         project_affine(X, R);
-        double lmax = 0;
-        for (size_t k = 0; k < K; k++) {
-            double s = 0;
-            for (size_t t = 0; t < T; t++) {
-                double ck = 0;
-                for (size_t i = 0; i < N; i++) ck += gsl_matrix_get(Phi, i, k) * gsl_matrix_get(R, i, t);
-                s += ck * ck;
-            }
-            lmax = fmax(lmax, 2 * sqrt(s) / (double)(N * T));
-        }
+        double lmax = 2 * max_corr(Phi, R) / (double)(N * T);
         if (!(lmax > 0)) lmax = 1; /* affine data: any lambda gives f = data, cost 0 */
         lam = lmax / 10;
     }
@@ -175,16 +182,7 @@ int repro_unigrid_solve(const repro_dataset *ds, size_t grid, double lambda, dou
         if (upper < best_upper) best_upper = upper, gsl_matrix_memcpy(Vc, Vtry);
         /* lower bound: the residual as a dual point */
         project_affine(X, R);
-        double om = 0, ty = 0;
-        for (size_t k = 0; k < K; k++) {
-            double s = 0;
-            for (size_t t = 0; t < T; t++) {
-                double ck = 0;
-                for (size_t i = 0; i < N; i++) ck += gsl_matrix_get(Phi, i, k) * gsl_matrix_get(R, i, t);
-                s += ck * ck;
-            }
-            om = fmax(om, sqrt(s));
-        }
+        double om = max_corr(Phi, R), ty = 0;
         for (size_t i = 0; i < N; i++)
             for (size_t t = 0; t < T; t++) ty += gsl_matrix_get(R, i, t) * gsl_matrix_get(Y, i, t);
         best_lower = fmax(best_lower, om > 0 ? fabs(ty) / om : 0);
