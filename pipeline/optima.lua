@@ -66,7 +66,8 @@ local ext = {a, b, a, b}
 local px, py = {}, {}
 for i = 1, #X do px[i], py[i] = X[i][1], X[i][2] end
 for col, item in ipairs{{L, "lowest $f(z)$"}, {H, "highest $f(z)$"}, {W, "width of the range"}} do
-  local ax = fig:panel(1, col, {title = item[2], xlabel = "$z_1$", ylabel = col == 1 and "$z_2$" or nil})
+  local ax = fig:panel(1, col, {title = item[2], xlabel = "$z_1$", ylabel = col == 1 and "$z_2$" or nil,
+                                xticks = {-1, 0, 1}, yticks = {-1, 0, 1}})
   ax:image(item[1], {extent = ext, cmap = "viridis", vmin = col == 3 and 0 or -1, vmax = col == 3 and 1.5 or 2.5,
                      colorbar = col == 3})
   ax:points(px, py, {color = "red", size = 2.5})
