@@ -23,13 +23,7 @@ local ds = repro.dataset{x = x, y = y}
 local u
 local tu = best(function() u = assert(C.univariate(ds, {grid = 2000})) end)
 -- two squares
-local X, y1 = {}, {}
-for _, sq in ipairs{{1, 0}, {0.5, 1}} do
-  for _, s in ipairs{{1, 1}, {-1, 1}, {-1, -1}, {1, -1}} do
-    X[#X + 1] = {s[1] * sq[1], s[2] * sq[1]}
-    y1[#y1 + 1] = sq[2]
-  end
-end
+local X, y1 = require("squares").points()
 local r
 local tr = best(function() r = assert(C.relu2d(repro.dataset{x = X, y = y1})) end)
 -- T = 101 column generation from a random network (Figure 5 (d)'s data)

@@ -14,13 +14,7 @@ local C = repro.convex
 local P = repro.params{grid = 13, slack = 1e-6, lambda = 1e-3, tasks = 100, task_seed = 5,
                        knots = 400, seed = 1, K = 800, steps = 20000}
 
-local X, y1 = {}, {}
-for _, sq in ipairs{{1, 0}, {0.5, 1}} do
-  for _, s in ipairs{{1, 1}, {-1, 1}, {-1, -1}, {1, -1}} do
-    X[#X + 1] = {s[1] * sq[1], s[2] * sq[1]}
-    y1[#y1 + 1] = sq[2]
-  end
-end
+local X, y1 = require("squares").points()
 local squares = repro.dataset{x = X, y = y1}
 
 -- R* of the two squares.
