@@ -7,45 +7,12 @@
 
 #include "core/err.h"
 #include "engine/glasso.h"
+#include "engine/uniipm.h"
 
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-/* M -= [1 x] ([1 x]^T [1 x])^-1 [1 x]^T M, column by column (two Gram-Schmidt passes). */
-static void project_affine(const gsl_matrix *X, gsl_matrix *M)
-{
-    size_t N = X->size1;
-    double mx = 0, q = 0;
-    for (size_t i = 0; i < N; i++) mx += gsl_matrix_get(X, i, 0) / (double)N;
-    for (size_t i = 0; i < N; i++) q += (gsl_matrix_get(X, i, 0) - mx) * (gsl_matrix_get(X, i, 0) - mx);
-    for (size_t t = 0; t < M->size2; t++)
-        for (int pass = 0; pass < 2; pass++) {
-            double m = 0, d = 0;
-            for (size_t i = 0; i < N; i++) m += gsl_matrix_get(M, i, t) / (double)N;
-            for (size_t i = 0; i < N; i++)
-                d += (gsl_matrix_get(X, i, 0) - mx) * (gsl_matrix_get(M, i, t) - m);
-            for (size_t i = 0; i < N; i++)
-                gsl_matrix_set(M, i, t, gsl_matrix_get(M, i, t) - m - d / q * (gsl_matrix_get(X, i, 0) - mx));
-        }
-}
-
-/* max_k ||Phi_k^T R||_2: the largest correlation of a candidate knot with the residual R. */
-static double max_corr(const gsl_matrix *Phi, const gsl_matrix *R)
-{
-    double m = 0;
-    for (size_t k = 0; k < Phi->size2; k++) {
-        double s = 0;
-        for (size_t t = 0; t < R->size2; t++) {
-            double ck = 0;
-            for (size_t i = 0; i < Phi->size1; i++) ck += gsl_matrix_get(Phi, i, k) * gsl_matrix_get(R, i, t);
-            s += ck * ck;
-        }
-        m = fmax(m, sqrt(s));
-    }
-    return m;
 }
 
 /* The spline f = sum_k v_k (x - t_k)_+ + a x + c with nodes at the data and the active knots. */
@@ -114,15 +81,13 @@ int repro_unigrid_solve(const repro_dataset *ds, size_t grid, double lambda, dou
     for (size_t k = 0; k < K; k++)
         if (u == 0 || kn[k] != kn[u - 1]) kn[u++] = kn[k];
     K = u;
-    gsl_matrix *Phi = gsl_matrix_alloc(N, K), *V = gsl_matrix_calloc(K, T), *U = gsl_matrix_alloc(1, T);
-    gsl_matrix *R = gsl_matrix_alloc(N, T), *Vc = gsl_matrix_calloc(K, T), *Vtry = gsl_matrix_alloc(K, T);
-    double best_upper = INFINITY, best_lower = 0;
-    int budgets = 0;
+    gsl_matrix *Phi = gsl_matrix_alloc(N, K), *U = gsl_matrix_alloc(1, T);
+    gsl_matrix *R = gsl_matrix_alloc(N, T), *Vc = gsl_matrix_calloc(K, T);
     gsl_vector *c = gsl_vector_alloc(T), *a = gsl_vector_alloc(T);
     size_t *dataknot = malloc(N * sizeof *dataknot);
     repro_unigrid_report r = {.knots_total = K};
     int status = -1;
-    if (!Phi || !V || !U || !R || !Vc || !Vtry || !c || !a || !dataknot) {
+    if (!Phi || !U || !R || !Vc || !c || !a || !dataknot) {
         repro_err("univariate: out of memory");
         goto done;
     }
@@ -134,72 +99,20 @@ int repro_unigrid_solve(const repro_dataset *ds, size_t grid, double lambda, dou
             if (kn[k] == xi) dataknot[i] = k;
         }
     }
-    double lam = lambda;
-    if (lambda == 0) { /* lambda_max of the path */
-        gsl_matrix_memcpy(R, Y);
-        project_affine(X, R);
-        double lmax = 2 * max_corr(Phi, R) / (double)(N * T);
-        if (!(lmax > 0)) lmax = 1; /* affine data: any lambda gives f = data, cost 0 */
-        lam = lmax / 10;
-    }
-    for (int decade = 0;; decade++) {
+    if (lambda > 0) {
         repro_glasso_report gr;
-        if (repro_glasso_solve(Phi, X, Y, lam, lambda > 0 ? tol * 1e-2 : 1e-13, max_iter, V, U, c, &gr))
-            goto done;
-        r.iterations += gr.iterations;
-        r.solves++;
+        if (repro_glasso_solve(Phi, X, Y, lambda, tol * 1e-2, max_iter, Vc, U, c, &gr)) goto done;
+        r.iterations = gr.iterations, r.solves = 1;
+        r.cost = gr.objective, r.gap = gr.gap;
         for (size_t t = 0; t < T; t++) gsl_vector_set(a, t, gsl_matrix_get(U, 0, t));
-        if (lambda > 0) {
-            r.cost = gr.objective, r.gap = gr.gap;
-            gsl_matrix_memcpy(Vc, V);
-            status = gr.converged ? 0 : 1;
-            if (!gr.converged) r.reason = "iteration budget exhausted before the duality gap reached tol";
-            break;
-        }
-        /* the bounds below hold for any V: an unconverged solve only weakens them */
-        int budget = !gr.converged && gr.iterations >= max_iter;
-        /* residual at the data */
-        gsl_matrix_memcpy(R, Y);
-        gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, -1, Phi, V, 1, R);
-        for (size_t i = 0; i < N; i++)
-            for (size_t t = 0; t < T; t++)
-                gsl_matrix_set(R, i, t, gsl_matrix_get(R, i, t) - gsl_vector_get(a, t) * gsl_matrix_get(X, i, 0) - gsl_vector_get(c, t));
-        /* upper bound: add connect-the-dots of the residual (jumps at interior data points) */
-        gsl_matrix_memcpy(Vtry, V);
-        for (size_t i = 1; i + 1 < N; i++)
-            for (size_t t = 0; t < T; t++) {
-                double sl = (gsl_matrix_get(R, i, t) - gsl_matrix_get(R, i - 1, t)) /
-                            (gsl_matrix_get(X, i, 0) - gsl_matrix_get(X, i - 1, 0));
-                double sr = (gsl_matrix_get(R, i + 1, t) - gsl_matrix_get(R, i, t)) /
-                            (gsl_matrix_get(X, i + 1, 0) - gsl_matrix_get(X, i, 0));
-                *gsl_matrix_ptr(Vtry, dataknot[i], t) += sr - sl;
-            }
-        double upper = 0;
-        for (size_t k = 0; k < K; k++) {
-            gsl_vector_view vk = gsl_matrix_row(Vtry, k);
-            upper += gsl_blas_dnrm2(&vk.vector);
-        }
-        if (upper < best_upper) best_upper = upper, gsl_matrix_memcpy(Vc, Vtry);
-        /* lower bound: the residual as a dual point */
-        project_affine(X, R);
-        double om = max_corr(Phi, R), ty = 0;
-        for (size_t i = 0; i < N; i++)
-            for (size_t t = 0; t < T; t++) ty += gsl_matrix_get(R, i, t) * gsl_matrix_get(Y, i, t);
-        best_lower = fmax(best_lower, om > 0 ? fabs(ty) / om : 0);
-        r.cost = best_upper, r.gap = fmax(best_upper - best_lower, 0);
-        if (r.gap <= tol * best_upper) {
-            status = 0;
-            break;
-        }
-        budgets += budget;
-        if (decade >= 16) {
-            status = 1;
-            r.reason = budgets ? "16 decades of lambda did not reach tol (iteration budget exhausted "
-                                 "in some homotopy steps)"
-                               : "16 decades of lambda did not reach tol";
-            break;
-        }
-        lam /= 10;
+        status = gr.converged ? 0 : 1;
+        if (!gr.converged) r.reason = "iteration budget exhausted before the duality gap reached tol";
+    } else {
+        repro_uniipm_report ir;
+        status = repro_uniipm_solve(X, Y, Phi, dataknot, tol, max_iter, Vc, &ir);
+        if (status < 0) goto done;
+        r.iterations = ir.newton, r.solves = ir.stages;
+        r.cost = ir.upper, r.gap = fmax(ir.upper - ir.lower, 0), r.reason = ir.reason;
     }
     if (lambda == 0) { /* the affine part of the exact interpolant: y - sum_k v_k phi_k is affine */
         gsl_matrix_memcpy(R, Y);
@@ -241,8 +154,8 @@ int repro_unigrid_solve(const repro_dataset *ds, size_t grid, double lambda, dou
     }
 done:
     free(kn), free(dataknot);
-    gsl_matrix_free(Phi), gsl_matrix_free(V), gsl_matrix_free(U), gsl_matrix_free(R);
-    gsl_matrix_free(Vc), gsl_matrix_free(Vtry), gsl_vector_free(c), gsl_vector_free(a);
+    gsl_matrix_free(Phi), gsl_matrix_free(U), gsl_matrix_free(R);
+    gsl_matrix_free(Vc), gsl_vector_free(c), gsl_vector_free(a);
     if (rep) *rep = r;
     return status;
 }

@@ -7,16 +7,13 @@
  *   lambda > 0 (problem (9), squared loss in our convention): min 1/(N T) ||f(X) - Y||^2 +
  *     lambda R, the engine's group lasso (glasso.h) with Phi_ik = (x_i - t_k)_+ and skip column
  *     x; cost = that objective, gap = its duality gap.
- *   lambda = 0 (problem (3), interpolation): a homotopy lambda_j = lambda_max 10^-j (warm
- *     starts), each certified by a feasible pair: the interpolant f_j + (connect-the-dots of the
- *     residual, whose knots are data points, hence grid knots) has cost U_j >= R*, and the
- *     projected residual Lambda (orthogonal to 1 and x) scaled to max_k ||Phi_k^T Lambda|| = 1
- *     is dual feasible, L_j = |<Y, Lambda>| >= R* (weak duality).  Stop when U_j - L_j <=
- *     tol U_j; cost = U_j, gap = U_j - L_j.  The gap is O(lambda_j) (complementary slackness).
+ *   lambda = 0 (problem (3), interpolation): uniipm.h's dual interior-point method with an
+ *     active-set finish; cost = a certified upper bound (the cost of an exact interpolant), gap =
+ *     its distance to a certified lower bound (a feasible dual point); MAX_ITER bounds its Newton
+ *     steps.
  * The returned spline passes through the data exactly (lambda = 0) or is the lasso's fit.
- * A solve that exhausts its MAX_ITER iterations still gives valid bounds; the path goes on.
- * Errors through repro_err; return 0, 1 (tolerance not reached within 16 decades of lambda, or
- * the lasso's gap with lambda > 0 not within MAX_ITER iterations: REASON says which), -1. */
+ * Errors through repro_err; return 0, 1 (the gap not within tol in MAX_ITER iterations or Newton
+ * steps: REASON says why; the bounds are still valid), -1. */
 #ifndef REPRO_UNIGRID_H
 #define REPRO_UNIGRID_H
 
@@ -29,8 +26,8 @@
 typedef struct {
     double cost, gap;
     size_t knots_total;     /* candidate knots */
-    size_t iterations;      /* glasso iterations, all solves */
-    size_t solves;          /* glasso solves (homotopy steps) */
+    size_t iterations;      /* glasso iterations (lambda > 0) or Newton steps (lambda = 0) */
+    size_t solves;          /* 1 (lambda > 0) or barrier stages (lambda = 0) */
     size_t nknots;          /* rows of *KNOTS / *JUMPS that are used (they hold max(1, nknots)) */
     const char *reason;     /* status 1 */
 } repro_unigrid_report;

@@ -160,11 +160,22 @@ static void test_unigrid(gsl_rng *r)
         gsl_matrix *J = NULL;
         repro_spline *sp = NULL;
         repro_unigrid_report rep;
-        int st = repro_unigrid_solve(ds, 400, 0, 1e-7, 20000, &kn, &J, &sp, &rep);
+        int st = repro_unigrid_solve(ds, 400, 0, 1e-10, 20000, &kn, &J, &sp, &rep);
         repro_spline *fD = repro_connect_the_dots(ds);
-        CHECK(st == 0, "unigrid: interpolation certified");
+        CHECK(st == 0 && rep.gap <= 1e-10 * rep.cost, "unigrid: interpolation certified to 1e-10");
         if (st) printf("# %s: cost %.12g gap %g solves %zu\n", rep.reason, rep.cost, rep.gap, rep.solves);
-        CHECK_CLOSE(rep.cost, repro_spline_cost(fD), 1e-6 * repro_spline_cost(fD), "unigrid: cost = R(f_D) (Theorem 3.1)");
+        CHECK_CLOSE(rep.cost, repro_spline_cost(fD), 1e-10 * repro_spline_cost(fD), "unigrid: cost = R(f_D) (Theorem 3.1)");
+        if (T > 1) { /* the optimum is unique (Theorem 3.1, probability one): it is f_D */
+            gsl_vector *a = gsl_vector_alloc(T), *b = gsl_vector_alloc(T);
+            double dev = 0;
+            for (int j = 0; j <= 1000; j++) {
+                double x = gsl_matrix_get(ds->X, 0, 0) + (gsl_matrix_get(ds->X, N - 1, 0) - gsl_matrix_get(ds->X, 0, 0)) * j / 1000.0;
+                repro_spline_eval(sp, x, a), repro_spline_eval(fD, x, b);
+                for (size_t t = 0; t < T; t++) dev = fmax(dev, fabs(gsl_vector_get(a, t) - gsl_vector_get(b, t)));
+            }
+            CHECK(dev < 1e-9, "unigrid: with T = 2 the solution is f_D");
+            gsl_vector_free(a), gsl_vector_free(b);
+        }
         double err = 0;
         gsl_vector *out = gsl_vector_alloc(T);
         for (size_t i = 0; i < N; i++) {
@@ -174,10 +185,38 @@ static void test_unigrid(gsl_rng *r)
         CHECK(err < 1e-9, "unigrid: the spline interpolates");
         CHECK_CLOSE(repro_spline_cost(sp), rep.cost, 1e-9 * rep.cost, "unigrid: the spline's cost is the reported cost");
         gsl_vector_free(out), gsl_vector_free(kn), gsl_matrix_free(J), repro_spline_free(sp), repro_spline_free(fD);
-        /* tolerance logic */
+        /* tolerance logic, both solvers */
         st = repro_unigrid_solve(ds, 400, 1e-3, 1e-9, 1, &kn, &J, &sp, &rep);
         CHECK(st == 1 && rep.reason, "unigrid: one iteration is not enough: status 1 and a reason");
         if (st >= 0) gsl_vector_free(kn), gsl_matrix_free(J), repro_spline_free(sp);
+        st = repro_unigrid_solve(ds, 400, 0, 1e-9, 1, &kn, &J, &sp, &rep);
+        CHECK(st == 1 && rep.reason && rep.gap > 1e-9 * rep.cost, "unigrid: one Newton step is not enough for interpolation");
+        if (st >= 0) gsl_vector_free(kn), gsl_matrix_free(J), repro_spline_free(sp);
+        repro_dataset_free(ds);
+    }
+    /* aligned single-task data: y = (0, 0, 1, 3, 6) at x = 0..4, slopes 0, 1, 2, 3.  Any
+     * interpolant's slope rises from at most 0 to at least 3, so R* = 3 (reached by f_D), and the
+     * optimal set is every convex interpolant with slopes in [0, 3]: the solver's may differ from
+     * f_D but must have cost 3 and interpolate.  Affine data: cost 0. */
+    for (int affine = 0; affine < 2; affine++) {
+        repro_dataset *ds = repro_dataset_alloc(5, 1, 1);
+        double ya[5] = {0, 0, 1, 3, 6};
+        for (int i = 0; i < 5; i++) gsl_matrix_set(ds->X, i, 0, i), gsl_matrix_set(ds->Y, i, 0, affine ? 2 - 0.5 * i : ya[i]);
+        repro_dataset_validate(ds, 0, NULL, NULL);
+        gsl_vector *kn = NULL;
+        gsl_matrix *J = NULL;
+        repro_spline *sp = NULL;
+        repro_unigrid_report rep;
+        int st = repro_unigrid_solve(ds, 64, 0, 1e-12, 1000, &kn, &J, &sp, &rep);
+        double want = affine ? 0 : 3, err = 0;
+        gsl_vector *out = gsl_vector_alloc(1);
+        for (int i = 0; i < 5; i++) {
+            repro_spline_eval(sp, i, out);
+            err = fmax(err, fabs(gsl_vector_get(out, 0) - gsl_matrix_get(ds->Y, i, 0)));
+        }
+        CHECK(st == 0 && fabs(rep.cost - want) <= 1e-11 && rep.gap <= 1e-11, affine ? "unigrid: affine data cost 0" : "unigrid: aligned data R* = 3");
+        CHECK(err < 1e-12, "unigrid: interpolates the aligned / affine data");
+        gsl_vector_free(out), gsl_vector_free(kn), gsl_matrix_free(J), repro_spline_free(sp);
         repro_dataset_free(ds);
     }
     /* a hand-made group lasso: N = 3, one interior knot (x = 1, at the data) and no grid knot
