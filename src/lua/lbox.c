@@ -54,15 +54,34 @@ static int cmpname(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static void pushfield(lua_State *L, const char *s, const lrepro_field *f)
+{
+    if (f->type == LREPRO_DOUBLE) {
+        double v;
+        memcpy(&v, s + f->offset, sizeof v);
+        lua_pushnumber(L, v);
+    } else {
+        size_t v;
+        memcpy(&v, s + f->offset, sizeof v);
+        lua_pushinteger(L, (lua_Integer)v);
+    }
+}
+
+void lrepro_setfields(lua_State *L, const void *s, const lrepro_field *fields)
+{
+    for (const lrepro_field *f = fields; f->name; f++) {
+        pushfield(L, s, f);          /* t v */
+        lua_setfield(L, -2, f->name); /* t */
+    }
+}
+
 int lrepro_index(lua_State *L, const lrepro_type *t, const lrepro_field *fields, const char *others)
 {
     const char *res = lrepro_checkbox(L, 1, t);
     const char *k = luaL_checkstring(L, 2);
     for (const lrepro_field *f = fields; f->name; f++)
         if (strcmp(k, f->name) == 0) {
-            size_t v;
-            memcpy(&v, res + f->offset, sizeof v);
-            lua_pushinteger(L, (lua_Integer)v);
+            pushfield(L, res, f);
             return 1;
         }
     luaL_getmetatable(L, t->name); /* box k mt */

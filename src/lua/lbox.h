@@ -36,10 +36,20 @@ lrepro_box *lrepro_tobox(lua_State *L, int idx, const lrepro_type *t);
 /* The resource of the open box of type T at IDX; raises "<what> already closed" when closed. */
 void *lrepro_checkbox(lua_State *L, int idx, const lrepro_type *t);
 
-/* A size_t member of a box's resource that Lua reads as a field (offsetof into the resource). */
-typedef struct { const char *name; size_t offset; } lrepro_field;
+/* A member of a C struct that Lua reads as a field NAME: a size_t (a Lua integer) or a double, at
+ * OFFSET (offsetof) in the struct.  Lists of them end with a NULL name. */
+typedef enum { LREPRO_SIZE, LREPRO_DOUBLE } lrepro_fieldtype;
+typedef struct { const char *name; size_t offset; lrepro_fieldtype type; } lrepro_field;
+/* The entry for MEMBER of struct TYPE, its type told by the compiler (another type: an error). */
+#define LREPRO_FIELD(name, type, member) \
+    {name, offsetof(type, member), _Generic(((type *)0)->member, size_t: LREPRO_SIZE, double: LREPRO_DOUBLE)}
+#define LREPRO_FIELDS_END {NULL, 0, LREPRO_SIZE}
 
-/* __index of type T (box at 1, key at 2): the FIELDS (ending with a NULL name) as integers, else
+/* Set the FIELDS of the struct S in the table on top of the stack (a result table built from an
+ * engine's report). */
+void lrepro_setfields(lua_State *L, const void *s, const lrepro_field *fields);
+
+/* __index of type T (box at 1, key at 2): the FIELDS of the resource, else
  * the method of that name from the metatable; else raises "<what> has no field 'K' (fields: ...)"
  * listing FIELDS, OTHERS (names the caller's __index answers itself before, may be NULL) and the
  * methods.  Returns 1 (one value pushed). */

@@ -6,6 +6,8 @@
  *   patterns(X)                                     activation patterns in the plane (arrangement.h)
  * A solver that stops short of its tolerance returns nil and the reason. */
 #include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,10 +64,24 @@ static void setnum(lua_State *L, const char *k, double v)
     lua_setfield(L, -2, k);
 }
 
-static void setint(lua_State *L, const char *k, size_t v)
+/* A solve that stopped short of its tolerance: the results are nil and the reason (a format of
+ * lua_pushfstring). */
+static int stopped(lua_State *L, const char *fmt, ...)
 {
-    lua_pushinteger(L, (lua_Integer)v);
-    lua_setfield(L, -2, k);
+    va_list ap;
+    va_start(ap, fmt);
+    lua_pushnil(L);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    return 2;
+}
+
+/* A new result table {KEY = the value on top} in place of that value (NREC: its size hint). */
+static void newresult(lua_State *L, const char *key, int nrec)
+{
+    lua_createtable(L, 0, nrec); /* v res */
+    lua_insert(L, -2);           /* res v */
+    lua_setfield(L, -2, key);    /* res */
 }
 
 static int l_univariate(lua_State *L)
@@ -87,19 +103,16 @@ static int l_univariate(lua_State *L)
     if (st < 0) return lrepro_engine_error(L);
     if (st > 0) {
         gsl_vector_free(knots), gsl_matrix_free(jumps), repro_spline_free(sp);
-        lua_pushnil(L);
-        lua_pushfstring(L, "convex.univariate: %s (cost %f, gap %f)", r.reason, r.cost, r.gap);
-        return 2;
+        return stopped(L, "convex.univariate: %s (cost %f, gap %f)", r.reason, r.cost, r.gap);
     }
+    static const lrepro_field fields[] = {
+        LREPRO_FIELD("cost", repro_unigrid_report, cost), LREPRO_FIELD("gap", repro_unigrid_report, gap),
+        LREPRO_FIELD("candidates", repro_unigrid_report, knots_total),
+        LREPRO_FIELD("solves", repro_unigrid_report, solves),
+        LREPRO_FIELD("iterations", repro_unigrid_report, iterations), LREPRO_FIELDS_END};
     lrepro_pushspline(L, sp); /* owned from here */
-    lua_createtable(L, 0, 8);
-    lua_insert(L, -2);
-    lua_setfield(L, -2, "spline");
-    setnum(L, "cost", r.cost);
-    setnum(L, "gap", r.gap);
-    setint(L, "candidates", r.knots_total);
-    setint(L, "solves", r.solves);
-    setint(L, "iterations", r.iterations);
+    newresult(L, "spline", 8);
+    lrepro_setfields(L, &r, fields);
     lua_createtable(L, (int)r.nknots, 0);
     for (size_t k = 0; k < r.nknots; k++) {
         lua_pushnumber(L, gsl_vector_get(knots, k));
@@ -153,23 +166,19 @@ static int l_relu2d(lua_State *L)
     if (st < 0) return lrepro_engine_error(L);
     if (st > 0) {
         repro_net_free(net);
-        lua_pushnil(L);
-        lua_pushfstring(L, "convex.relu2d: %s (cost %f, gap %f)", r.reason, r.objective, r.gap);
-        return 2;
+        return stopped(L, "convex.relu2d: %s (cost %f, gap %f)", r.reason, r.objective, r.gap);
     }
+    static const lrepro_field fields[] = {
+        LREPRO_FIELD("cost", repro_relu2d_report, objective), LREPRO_FIELD("dual", repro_relu2d_report, dual),
+        LREPRO_FIELD("gap", repro_relu2d_report, gap), LREPRO_FIELD("interp", repro_relu2d_report, interp),
+        LREPRO_FIELD("barrier", repro_relu2d_report, barrier),
+        LREPRO_FIELD("patterns", repro_relu2d_report, patterns),
+        LREPRO_FIELD("newton", repro_relu2d_report, newton), LREPRO_FIELDS_END};
     lrepro_pushnet(L, net);
-    lua_createtable(L, 0, 10);
-    lua_insert(L, -2);
-    lua_setfield(L, -2, "net");
+    newresult(L, "net", 10);
     lua_insert(L, -2); /* result table below the solution box */
     lua_setfield(L, -2, "solution");
-    setnum(L, "cost", r.objective);
-    setnum(L, "dual", r.dual);
-    setnum(L, "gap", r.gap);
-    setnum(L, "interp", r.interp);
-    setnum(L, "barrier", r.barrier);
-    setint(L, "patterns", r.patterns);
-    setint(L, "newton", r.newton);
+    lrepro_setfields(L, &r, fields);
     return 1;
 #undef FN
 }
@@ -199,11 +208,7 @@ static int l_range(lua_State *L)
     size_t newton;
     int st = repro_relu2d_range(os->X, os->y, os->sol, slack, z, gap, max_iter, &lo, &hi, &newton);
     if (st < 0) return lrepro_engine_error(L);
-    if (st > 0) {
-        lua_pushnil(L);
-        lua_pushstring(L, "convex.range: iteration budget exhausted");
-        return 2;
-    }
+    if (st > 0) return stopped(L, "convex.range: iteration budget exhausted");
     lua_pushnumber(L, lo);
     lua_pushnumber(L, hi);
     return 2;
@@ -237,21 +242,18 @@ static int l_certify(lua_State *L)
     if (st < 0) return lrepro_engine_error(L);
     if (st > 0) {
         repro_net_free(out);
-        lua_pushnil(L);
-        lua_pushfstring(L, "convex.certify: %d rounds did not reach tol (gap %f)", (int)r.rounds, r.gap);
-        return 2;
+        return stopped(L, "convex.certify: %d rounds did not reach tol (gap %f)", (int)r.rounds,
+                       r.gap);
     }
+    static const lrepro_field fields[] = {
+        LREPRO_FIELD("objective", repro_colgen_report, objective),
+        LREPRO_FIELD("dual", repro_colgen_report, dual),
+        LREPRO_FIELD("gap", repro_colgen_report, gap), LREPRO_FIELD("ratio", repro_colgen_report, ratio),
+        LREPRO_FIELD("rounds", repro_colgen_report, rounds), LREPRO_FIELD("added", repro_colgen_report, added),
+        LREPRO_FIELD("K", repro_colgen_report, K), LREPRO_FIELDS_END};
     lrepro_pushnet(L, out);
-    lua_createtable(L, 0, 10);
-    lua_insert(L, -2);
-    lua_setfield(L, -2, "net");
-    setnum(L, "objective", r.objective);
-    setnum(L, "dual", r.dual);
-    setnum(L, "gap", r.gap);
-    setnum(L, "ratio", r.ratio);
-    setint(L, "rounds", r.rounds);
-    setint(L, "added", r.added);
-    setint(L, "K", r.K);
+    newresult(L, "net", 10);
+    lrepro_setfields(L, &r, fields);
     setnum(L, "trained", trained);
     setnum(L, "lambda", lg);
     return 1;

@@ -32,9 +32,9 @@ static void pushcolumn(lua_State *L, const gsl_matrix *m, size_t j)
 
 static int dataset_index(lua_State *L)
 {
-    static const lrepro_field fields[] = {{"N", offsetof(repro_dataset, N)},
-                                          {"d", offsetof(repro_dataset, d)},
-                                          {"T", offsetof(repro_dataset, T)}, {NULL, 0}};
+    static const lrepro_field fields[] = {LREPRO_FIELD("N", repro_dataset, N),
+                                          LREPRO_FIELD("d", repro_dataset, d),
+                                          LREPRO_FIELD("T", repro_dataset, T), LREPRO_FIELDS_END};
     repro_dataset *ds = lrepro_checkdataset(L, 1, NULL);
     const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "";
     if (strcmp(k, "x") == 0 || strcmp(k, "y") == 0) {

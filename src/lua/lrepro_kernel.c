@@ -60,8 +60,8 @@ static int kernel_tostring(lua_State *L)
 
 static int kernel_index(lua_State *L)
 {
-    static const lrepro_field fields[] = {{"N", offsetof(repro_kernel, N)},
-                                          {"T", offsetof(repro_kernel, T)}, {NULL, 0}};
+    static const lrepro_field fields[] = {LREPRO_FIELD("N", repro_kernel, N),
+                                          LREPRO_FIELD("T", repro_kernel, T), LREPRO_FIELDS_END};
     return lrepro_index(L, &kernel_type, fields, NULL);
 }
 

@@ -539,9 +539,9 @@ static int net_tostring(lua_State *L)
 
 static int net_index(lua_State *L)
 {
-    static const lrepro_field fields[] = {{"d", offsetof(repro_net, d)}, {"T", offsetof(repro_net, T)},
-                                          {"K", offsetof(repro_net, K)}, {"P", offsetof(repro_net, P)},
-                                          {NULL, 0}};
+    static const lrepro_field fields[] = {LREPRO_FIELD("d", repro_net, d), LREPRO_FIELD("T", repro_net, T),
+                                          LREPRO_FIELD("K", repro_net, K), LREPRO_FIELD("P", repro_net, P),
+                                          LREPRO_FIELDS_END};
     repro_net *net = checknet(L, 1);
     if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "skip") == 0) {
         lua_pushboolean(L, net->skip);

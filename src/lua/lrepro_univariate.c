@@ -126,7 +126,7 @@ static int spline_tostring(lua_State *L)
 
 static int spline_index(lua_State *L)
 {
-    static const lrepro_field fields[] = {{"T", offsetof(repro_spline, T)}, {NULL, 0}};
+    static const lrepro_field fields[] = {LREPRO_FIELD("T", repro_spline, T), LREPRO_FIELDS_END};
     return lrepro_index(L, &spline_type, fields, NULL);
 }
 
