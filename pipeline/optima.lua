@@ -4,15 +4,13 @@
 --     data (repro.convex.relu2d), R* and its certified duality gap;
 --   * the optimal set mapped: at each point z of a grid, the range of f(z) over all interpolants of
 --     cost R* (repro.convex.range): zero width where the optimum is unique, positive elsewhere;
---   * Figure 5 (d)'s problem (the two squares with 100 random extra tasks, weight decay lambda,
---     no skip connection): its global optimum over networks of any width, certified by column
---     generation with the exact oracle (repro.convex.certify);
+--   * (Figure 5's networks, one task and 101 tasks, are certified against their global optima by
+--     column generation in pipeline/fig5.lua itself, on the networks that the figure draws);
 --   * a univariate problem (3) over a knot grid: cost against R(f_D).
 local repro = require "repro"
 local C = repro.convex
 
-local P = repro.params{grid = 13, slack = 1e-6, lambda = 1e-3, tasks = 100, task_seed = 5,
-                       knots = 400, seed = 1, K = 800, steps = 20000}
+local P = repro.params{grid = 13, slack = 1e-6, knots = 400, seed = 1}
 
 local X, y1 = require("squares").points()
 local squares = repro.dataset{x = X, y = y1}
@@ -67,33 +65,6 @@ for col, item in ipairs{{L, "lowest $f(z)$"}, {H, "highest $f(z)$"}, {W, "width 
   ax:points(px, py, {color = "red", size = 2.5})
 end
 fig:save()
-
--- Figure 5 (d)'s problem: certified global optimum by column generation.
-math.randomseed(P.task_seed)
-local rows = {}
-for i = 1, #X do rows[i] = {y1[i]} end
-for i = 1, #X do
-  for t = 1, P.tasks do rows[i][t + 1] = math.random() < 0.5 and 1 or 0 end
-end
-local multi = repro.dataset{x = X, y = rows}
-local start = repro.net{d = 2, T = 1 + P.tasks, K = 20, skip = false, seed = P.seed}
-local c = assert(C.certify(start, multi, {lambda = P.lambda}))
-repro.value("multi_objective", c.objective, {fmt = "%.6f"})
-repro.value("multi_gap", c.gap / c.objective, {fmt = "%.1e"})
-repro.value("multi_rounds", c.rounds, {fmt = "%.0f"})
-repro.value("multi_neurons", c.K, {fmt = "%.0f"})
-repro.check("multi_certified", c.gap / c.objective, {le = 1e-6, fmt = "%.1e"})
-
--- A network trained as in Figure 5 (d) (Adam, cosine schedule, then the polish): its distance
--- to the certified optimum, and the certificate started from its neurons.
-local trained = repro.net{d = 2, T = 1 + P.tasks, K = P.K, skip = false, seed = P.seed + 11}
-trained:train(multi, {lambda = P.lambda, steps = P.steps, lr = 1e-2, schedule = "cosine", lr_min = 1e-4})
-trained:train(multi, {lambda = P.lambda, optimizer = "polish", polish_iter = 20000})
-local ct = assert(C.certify(trained, multi, {lambda = P.lambda}))
-repro.value("trained_excess", (ct.trained - ct.dual) / ct.dual, {fmt = "%.1e"})
-repro.value("trained_rounds", ct.rounds, {fmt = "%.0f"})
-repro.check("trained_certified", ct.gap / ct.objective, {le = 1e-6, fmt = "%.1e"})
-repro.check("same_optimum", math.abs(ct.objective - c.objective) / c.objective, {le = 1e-6, fmt = "%.1e"})
 
 -- Univariate problem (3) over a grid: Theorem 3.1's f_D is optimal, cost R(f_D).
 local ds = repro.dataset{x = {0, 1, 2, 3, 4, 5}, y = {1.0, 0.0, 0.2, 1.5, 1.0, 1.2}}
