@@ -44,6 +44,13 @@ lrepro_box *lrepro_newbox(lua_State *L, const lrepro_type *t, size_t size, int n
     return b;
 }
 
+void lrepro_pushbox(lua_State *L, const lrepro_type *t, void *res)
+{
+    lrepro_box *b = lrepro_newbox(L, t, 0, 0); /* box */
+    if (!res) luaL_error(L, "%s: out of memory", t->what);
+    b->res = res;
+}
+
 lrepro_box *lrepro_tobox(lua_State *L, int idx, const lrepro_type *t)
 {
     return luaL_checkudata(L, idx, t->name);

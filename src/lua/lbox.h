@@ -30,6 +30,10 @@ void lrepro_newtype(lua_State *L, const lrepro_type *t, const luaL_Reg *meta, co
  * values; store the resource in ->res once it is acquired. */
 lrepro_box *lrepro_newbox(lua_State *L, const lrepro_type *t, size_t size, int nuv);
 
+/* Push an open box of type T owning RES, a resource acquired before its box (an engine's result
+ * handed over); RES NULL raises "<what>: out of memory". */
+void lrepro_pushbox(lua_State *L, const lrepro_type *t, void *res);
+
 /* The box of type T at IDX, open or closed ("repro.Net expected, got table" otherwise). */
 lrepro_box *lrepro_tobox(lua_State *L, int idx, const lrepro_type *t);
 

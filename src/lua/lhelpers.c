@@ -294,6 +294,30 @@ double lrepro_checkfinite(lua_State *L, int idx, const char *what)
     return v;
 }
 
+int lrepro_call1d(lua_State *L, const void *f, size_t T, lrepro_at1d at, const char *what)
+{
+    double x = lrepro_checkfinite(L, 2, what);
+    gsl_vector *out = lrepro_newvector(L, T); /* f x out */
+    at(f, x, out);
+    lrepro_pushvector(L, out);
+    return 1;
+}
+
+int lrepro_eval1d(lua_State *L, const void *f, size_t T, lrepro_many1d many, const char *what)
+{
+    gsl_vector *xs = lrepro_checkvector(L, 2, what); /* f xs xsbox */
+    if (xs->size == 0) {
+        lua_newtable(L);
+        return 1;
+    }
+    for (size_t m = 0; m < xs->size; m++)
+        if (!isfinite(gsl_vector_get(xs, m))) luaL_error(L, "%s entry %d must be finite", what, (int)m + 1);
+    gsl_matrix *F = lrepro_newmatrix(L, xs->size, T); /* f xs xsbox F */
+    if (many(f, xs, F) != 0) return lrepro_engine_error(L);
+    lrepro_pushmatrix(L, F);
+    return 1;
+}
+
 void lrepro_open_helpers(lua_State *L)
 {
     lrepro_newtype(L, &vector_type, NULL, NULL);

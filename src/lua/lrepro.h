@@ -87,6 +87,18 @@ void lrepro_pushspline(lua_State *L, void *sp);
 void lrepro_pushnet(lua_State *L, void *net);
 void *lrepro_checknet(lua_State *L, int idx);
 
+/* ---- functions of one variable with T outputs (splines, kernel interpolants) ---------------- */
+/* F at one point: F(x) into OUT (T entries).  At many: row m of OUT (M x T) = F(xs_m), M >= 1;
+ * 0, or -1 through repro_err. */
+typedef void (*lrepro_at1d)(const void *f, double x, gsl_vector *out);
+typedef int (*lrepro_many1d)(const void *f, const gsl_vector *xs, gsl_matrix *out);
+/* The __call f(x) of such an F (x at index 2, a finite number; WHAT names it in messages,
+ * "spline(x): x"): pushes the list of the T values and returns 1. */
+int lrepro_call1d(lua_State *L, const void *f, size_t T, lrepro_at1d at, const char *what);
+/* f:eval(xs) (xs at index 2, a list of finite numbers; WHAT names it, "spline:eval: xs"):
+ * pushes the list of rows F(xs_m) by the one shape rule and returns 1. */
+int lrepro_eval1d(lua_State *L, const void *f, size_t T, lrepro_many1d many, const char *what);
+
 /* ---- run context ------------------------------------------------------------------------- */
 /* Where a run writes: figures (PDF, PNG, JSON) and its stage folder (results, data). */
 typedef struct {

@@ -12,36 +12,22 @@ static const lrepro_type kernel_type = {"repro.Kernel", "kernel", free_kernel};
 
 static repro_kernel *checkkernel(lua_State *L, int idx) { return lrepro_checkbox(L, idx, &kernel_type); }
 
-/* ki(x) -> list of T values */
+static void at(const void *ki, double x, gsl_vector *out) { repro_kernel_eval(ki, x, out); }
+static int many(const void *ki, const gsl_vector *xs, gsl_matrix *F)
+{
+    return repro_kernel_evalmany_to(ki, xs, F);
+}
+
+/* ki(x) -> list of T values; ki:eval(xs) -> list of rows (numbers when T = 1) */
 static int kernel_call(lua_State *L)
 {
     repro_kernel *ki = checkkernel(L, 1);
-    int isnum;
-    double x = lua_tonumberx(L, 2, &isnum);
-    if (!isnum || lua_type(L, 2) != LUA_TNUMBER || !isfinite(x))
-        return luaL_error(L, "kernel(x): x must be a finite number, got %s", luaL_typename(L, 2));
-    gsl_vector *out = lrepro_newvector(L, ki->T);
-    repro_kernel_eval(ki, x, out);
-    lrepro_pushvector(L, out);
-    return 1;
+    return lrepro_call1d(L, ki, ki->T, at, "kernel(x): x");
 }
-
-/* ki:eval(xs) -> list of rows (numbers when T = 1) */
 static int kernel_eval(lua_State *L)
 {
     repro_kernel *ki = checkkernel(L, 1);
-    gsl_vector *xs = lrepro_checkvector(L, 2, "kernel:eval: xs");
-    if (xs->size == 0) {
-        lua_newtable(L);
-        return 1;
-    }
-    for (size_t m = 0; m < xs->size; m++)
-        if (!isfinite(gsl_vector_get(xs, m)))
-            return luaL_error(L, "kernel:eval: xs entry %d must be finite", (int)m + 1);
-    gsl_matrix *F = lrepro_newmatrix(L, xs->size, ki->T); /* ki xs xsbox F */
-    if (repro_kernel_evalmany_to(ki, xs, F) != 0) return lrepro_engine_error(L);
-    lrepro_pushmatrix(L, F);
-    return 1;
+    return lrepro_eval1d(L, ki, ki->T, many, "kernel:eval: xs");
 }
 
 static int kernel_alpha(lua_State *L)

@@ -30,12 +30,7 @@ static const lrepro_type net_type = {NET_T, "net", free_net};
 static repro_net *checknet(lua_State *L, int idx) { return lrepro_checkbox(L, idx, &net_type); }
 static lrepro_box *newnetbox(lua_State *L) { return lrepro_newbox(L, &net_type, 0, 0); }
 
-void lrepro_pushnet(lua_State *L, void *net)
-{
-    lrepro_box *box = newnetbox(L);
-    if (!net) luaL_error(L, "network: out of memory");
-    box->res = net;
-}
+void lrepro_pushnet(lua_State *L, void *net) { lrepro_pushbox(L, &net_type, net); }
 
 void *lrepro_checknet(lua_State *L, int idx) { return checknet(L, idx); }
 

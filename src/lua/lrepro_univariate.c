@@ -17,12 +17,7 @@ static repro_spline *checkspline(lua_State *L, int idx) { return lrepro_checkbox
 /* An empty spline box (safe state), to be filled by the caller. */
 static lrepro_box *newsplinebox(lua_State *L) { return lrepro_newbox(L, &spline_type, 0, 0); }
 
-void lrepro_pushspline(lua_State *L, void *sp)
-{
-    lrepro_box *box = newsplinebox(L);
-    if (!sp) luaL_error(L, "spline: out of memory");
-    box->res = sp;
-}
+void lrepro_pushspline(lua_State *L, void *sp) { lrepro_pushbox(L, &spline_type, sp); }
 
 /* A number (a row of one) or a list of numbers at IDX, boxed on the stack.  T > 0: required
  * length.  WHAT names the argument ("family: delta"). */
@@ -49,32 +44,26 @@ static gsl_vector *checkrow(lua_State *L, int idx, size_t T, const char *what)
     return v;
 }
 
-/* sp(x) -> list of T values */
+static void at(const void *sp, double x, gsl_vector *out) { repro_spline_eval(sp, x, out); }
+static int many(const void *sp, const gsl_vector *xs, gsl_matrix *F)
+{
+    for (size_t m = 0; m < xs->size; m++) {
+        gsl_vector_view row = gsl_matrix_row(F, m);
+        repro_spline_eval(sp, gsl_vector_get(xs, m), &row.vector);
+    }
+    return 0;
+}
+
+/* sp(x) -> list of T values; sp:eval(xs) -> list of rows (numbers when T = 1) */
 static int spline_call(lua_State *L)
 {
     repro_spline *sp = checkspline(L, 1);
-    double x = lrepro_checkfinite(L, 2, "spline(x): x");
-    gsl_vector *out = lrepro_newvector(L, sp->T);
-    repro_spline_eval(sp, x, out);
-    lrepro_pushvector(L, out);
-    return 1;
+    return lrepro_call1d(L, sp, sp->T, at, "spline(x): x");
 }
-
-/* sp:eval(xs) -> list of rows (numbers when T = 1) */
 static int spline_eval(lua_State *L)
 {
     repro_spline *sp = checkspline(L, 1);
-    gsl_vector *xs = lrepro_checkvector(L, 2, "spline:eval: xs");
-    gsl_vector *out = lrepro_newvector(L, sp->T);
-    lua_createtable(L, (int)xs->size, 0);
-    for (size_t m = 0; m < xs->size; m++) {
-        if (!isfinite(gsl_vector_get(xs, m)))
-            return luaL_error(L, "spline:eval: xs entry %d must be finite", (int)m + 1);
-        repro_spline_eval(sp, gsl_vector_get(xs, m), out);
-        lrepro_pushrow(L, out);
-        lua_rawseti(L, -2, (lua_Integer)m + 1);
-    }
-    return 1;
+    return lrepro_eval1d(L, sp, sp->T, many, "spline:eval: xs");
 }
 
 /* sp:knots() / sp:jumps(): the nodes where the slope changes, and the slope changes there. */

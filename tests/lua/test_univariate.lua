@@ -170,7 +170,7 @@ T.errors("kernel: ridge type", function() repro.kernel.sobolev(ds, {ridge = "a"}
          "sobolev: ridge must be a number")
 T.errors("kernel: negative ridge", function() repro.kernel.sobolev(ds, {ridge = -1}) end,
          "sobolev: ridge must be a finite number >= 0")
-T.errors("kernel call: x type", function() ki({}) end, "kernel(x): x must be a finite number")
+T.errors("kernel call: x type", function() ki({}) end, "kernel(x): x: expected a number")
 T.errors("kernel eval: xs type", function() ki:eval("a") end, "kernel:eval: xs: expected a list")
 T.errors("kernel: unknown field", function() return ki.foo end, "kernel has no field 'foo'")
 
