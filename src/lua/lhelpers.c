@@ -215,59 +215,56 @@ void lrepro_checkoptions(lua_State *L, int idx, const char *fn, const char *cons
     }
 }
 
-static int getopt_field(lua_State *L, int idx, const char *key)
+typedef enum { OPT_NUMBER, OPT_INTEGER, OPT_STRING, OPT_BOOLEAN } optkind;
+typedef union {
+    lua_Number n;
+    lua_Integer i;
+    const char *s; /* stays alive: the option table refers to it */
+    int b;
+} optval;
+
+/* Option KEY of the option table at IDX, read as KIND into *V: 1 when it is set, 0 when it is nil
+ * or there is no option table; raises "option 'KEY' must be a number, got string" when it is not
+ * of KIND (an integer: also a float with an integral value; a number: also a numeric string). */
+static int getopt(lua_State *L, int idx, const char *key, optkind kind, optval *v)
 {
+    static const char *const what[] = {"a number", "an integer", "a string", "true or false"};
     if (lua_type(L, idx) != LUA_TTABLE) return 0;
-    lua_getfield(L, idx, key); /* ... v */
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    return 1;
+    int t = lua_getfield(L, idx, key); /* ... v */
+    int ok = 1;
+    if (t != LUA_TNIL) switch (kind) {
+        case OPT_NUMBER: v->n = lua_tonumberx(L, -1, &ok); break;
+        case OPT_INTEGER: v->i = lua_tointegerx(L, -1, &ok); break;
+        case OPT_STRING: if ((ok = t == LUA_TSTRING)) v->s = lua_tostring(L, -1); break;
+        case OPT_BOOLEAN: if ((ok = t == LUA_TBOOLEAN)) v->b = lua_toboolean(L, -1); break;
+        }
+    if (!ok) luaL_error(L, "option '%s' must be %s, got %s", key, what[kind], luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return t != LUA_TNIL;
 }
 
 lua_Number lrepro_optnumber(lua_State *L, int idx, const char *key, lua_Number def)
 {
-    idx = lua_absindex(L, idx);
-    if (!getopt_field(L, idx, key)) return def;
-    int isnum;
-    lua_Number v = lua_tonumberx(L, -1, &isnum);
-    if (!isnum) luaL_error(L, "option '%s' must be a number, got %s", key, luaL_typename(L, -1));
-    lua_pop(L, 1);
-    return v;
+    optval v;
+    return getopt(L, idx, key, OPT_NUMBER, &v) ? v.n : def;
 }
 
 lua_Integer lrepro_optinteger(lua_State *L, int idx, const char *key, lua_Integer def)
 {
-    idx = lua_absindex(L, idx);
-    if (!getopt_field(L, idx, key)) return def;
-    int isnum;
-    lua_Integer v = lua_tointegerx(L, -1, &isnum);
-    if (!isnum) luaL_error(L, "option '%s' must be an integer, got %s", key, luaL_typename(L, -1));
-    lua_pop(L, 1);
-    return v;
+    optval v;
+    return getopt(L, idx, key, OPT_INTEGER, &v) ? v.i : def;
 }
 
 const char *lrepro_optstring(lua_State *L, int idx, const char *key, const char *def)
 {
-    idx = lua_absindex(L, idx);
-    if (!getopt_field(L, idx, key)) return def;
-    if (lua_type(L, -1) != LUA_TSTRING)
-        luaL_error(L, "option '%s' must be a string, got %s", key, luaL_typename(L, -1));
-    const char *s = lua_tostring(L, -1);
-    lua_pop(L, 1); /* the string stays alive: it is referenced by the option table */
-    return s;
+    optval v;
+    return getopt(L, idx, key, OPT_STRING, &v) ? v.s : def;
 }
 
 int lrepro_optboolean(lua_State *L, int idx, const char *key, int def)
 {
-    idx = lua_absindex(L, idx);
-    if (!getopt_field(L, idx, key)) return def;
-    if (lua_type(L, -1) != LUA_TBOOLEAN)
-        luaL_error(L, "option '%s' must be true or false, got %s", key, luaL_typename(L, -1));
-    int b = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return b;
+    optval v;
+    return getopt(L, idx, key, OPT_BOOLEAN, &v) ? v.b : def;
 }
 
 const char *lrepro_where(lua_State *L, char *buf, size_t n)
