@@ -277,13 +277,14 @@ fuzz: $(B)/config.mk
 -include $(FUZZLIB:.o=.d)
 
 # BENCH=paper: only the make-paper timings; BENCH=train: only the training benchmark.
-## BENCH       what make bench measures: all (default), paper or train
+## BENCH       what make bench measures: all (default), paper, train or convex
 BENCH ?= all
 ## bench       make paper timings and training against PyTorch
 bench: $(B)/repro
 	@if [ "$(BENCH)" != train ] && [ "$(BENCH)" != convex ]; then B=$(B) bash bench/paper.sh; fi
-	@if [ "$(BENCH)" != paper ] && [ "$(BENCH)" != convex ]; then B=$(B) bash bench/run.sh; fi
-	@if [ -z "$(BENCH)" ] || [ "$(BENCH)" = convex ]; then $(B)/repro run bench/convex.lua; fi
+	@if [ "$(BENCH)" != paper ] && [ "$(BENCH)" != convex ]; then \
+	  B=$(B) BENCH_OBJS=$(call q,$(filter $(B)/obj/engine/% $(B)/obj/core/%,$(OBJ))) bash bench/run.sh; fi
+	@if [ "$(BENCH)" = all ] || [ "$(BENCH)" = convex ]; then $(B)/repro run bench/convex.lua; fi
 
 ## clean       remove build/ and figures/
 clean:

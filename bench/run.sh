@@ -57,10 +57,12 @@ say "datasets"
 repro bench/problems.lua dir="$OUT" >/dev/null
 
 say "the floor (peak FLOP/s, Adam's square root and division, state bandwidth) and the engine's code paths"
-# bench/step.c links the engine's own objects (the fused step, optim, net, dataset).
-# shellcheck disable=SC2046
+# bench/step.c links the engine's own objects (the fused step, optim, net, dataset): the list the
+# Makefile builds (BENCH_OBJS), not a glob, which would pick up objects of removed sources.
+objs=${BENCH_OBJS:-$(ls "$B"/obj/engine/*.o "$B"/obj/core/*.o)}
+# shellcheck disable=SC2046,SC2086
 cc -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
-    -D_DEFAULT_SOURCE -Isrc bench/step.c $(ls "$B"/obj/engine/*.o "$B"/obj/core/*.o) \
+    -D_DEFAULT_SOURCE -Isrc bench/step.c $objs \
     -o "$OUT/step" $(sed -n 's/^DEP_LIBS = //p' "$B/config.mk")
 OPENBLAS_NUM_THREADS=1 "$OUT/step" "$OUT" "${BENCH_STEP_STEPS:-500}" 5 ${ALL//,/ } >"$OUT/step.tsv.tmp"
 mv "$OUT/step.tsv.tmp" "$OUT/step.tsv"
