@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "core/err.h"
+#include "core/memcheck.h"
 
 typedef struct {
     size_t N, m, K, T, n;                   /* n = m T unknowns */
@@ -272,6 +273,11 @@ int repro_uniipm_solve(const gsl_matrix *X, const gsl_matrix *Y, const gsl_matri
              .dataknot = dataknot};
     repro_uniipm_report r = {0};
     int status = -1;
+    /* the Newton system (n x n), the rank-K factor (n x K) and the m x K / K x T work arrays */
+    double n = (double)p.n, bytes = 8 * (n * n + n * (double)K + 2.0 * (double)p.m * (double)K +
+                                          5.0 * (double)K * (double)T + (double)N * (double)K);
+    if (repro_mem_check(bytes, "univariate interpolation (the interior-point method's Newton system)"))
+        goto done;
     if (ipm_alloc(&p) || project(&p)) {
         repro_err("uniipm: out of memory (N = %zu, K = %zu, T = %zu)", N, K, T);
         goto done;
