@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/matutil.h"
 
 void repro_arrangement_free(repro_arrangement *A)
 {
@@ -26,18 +27,6 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-typedef struct {
-    double z;
-    size_t i;
-} proj;
-
-static int cmp_proj_desc(const void *a, const void *b)
-{
-    const proj *p = a, *q = b;
-    if (p->z != q->z) return p->z > q->z ? -1 : 1;
-    return (p->i > q->i) - (p->i < q->i);
 }
 
 typedef struct {
@@ -77,7 +66,7 @@ repro_arrangement *repro_arrangement_2d(const gsl_matrix *X)
     /* critical angles in [0, 2 pi): w orthogonal to x_i - x_j */
     size_t nc = N * (N - 1);
     double *ang = malloc((nc + 1) * sizeof *ang);
-    proj *pr = malloc(N * sizeof *pr);
+    repro_proj *pr = malloc(N * sizeof *pr);
     size_t cap = (nc + 1) * (N + 1);
     pattern *pat = malloc(cap * sizeof *pat);
     if (!ang || !pr || !pat) {
@@ -108,9 +97,7 @@ repro_arrangement *repro_arrangement_2d(const gsl_matrix *X)
             th = 0.5 * (a + b);
         }
         double w0 = cos(th), w1 = sin(th);
-        for (size_t i = 0; i < N; i++)
-            pr[i] = (proj){w0 * gsl_matrix_get(X, i, 0) + w1 * gsl_matrix_get(X, i, 1), i};
-        qsort(pr, N, sizeof *pr, cmp_proj_desc);
+        repro_proj_sorted(X, (double[]){w0, w1}, pr);
         uint64_t m = 0;
         for (size_t top = 0; top <= N; top++) {
             double b;

@@ -14,20 +14,8 @@
 /* ---- the certificate ---------------------------------------------------------------------- */
 
 typedef struct {
-    double z;
-    size_t i;
-} proj;
-
-static int proj_cmp_desc(const void *pa, const void *pb)
-{
-    const proj *a = pa, *b = pb;
-    if (a->z != b->z) return a->z > b->z ? -1 : 1;
-    return a->i < b->i ? -1 : (a->i > b->i);
-}
-
-typedef struct {
     const gsl_matrix *X, *R;
-    proj *p;         /* N */
+    repro_proj *p;   /* N */
     double *s1, *s0; /* T */
     double best, bestb;
     double *bestw;   /* d */
@@ -57,11 +45,7 @@ static void cert_direction(cert_work *cw)
 {
     const gsl_matrix *R = cw->R;
     size_t N = R->size1, T = R->size2;
-    for (size_t i = 0; i < N; i++) {
-        cw->p[i].z = dot_row(cw->X, i, cw->w);
-        cw->p[i].i = i;
-    }
-    qsort(cw->p, N, sizeof *cw->p, proj_cmp_desc);
+    repro_proj_sorted(cw->X, cw->w, cw->p);
     double zc = cw->p[N / 2].z;
     for (size_t t = 0; t < T; t++) cw->s1[t] = cw->s0[t] = 0;
     for (size_t j = 0; j < N; j++) {

@@ -1,8 +1,10 @@
 /* Unit tests of core/progress (silent unless stderr is a terminal), core/blascore (the kernel
- * name, the floating-point modes) and core/memcheck (refusals with the numbers). */
+ * name, the floating-point modes), core/memcheck (refusals with the numbers) and core/matutil
+ * (rows sorted by their projection). */
 #include "check.h"
 #include "core/blascore.h"
 #include "core/err.h"
+#include "core/matutil.h"
 #include "core/memcheck.h"
 #include "core/progress.h"
 
@@ -62,11 +64,26 @@ static void test_memcheck(void)
           "a request above the available memory is refused with the numbers");
 }
 
+static void test_proj_sorted(void)
+{
+    /* rows (1, 0), (0, 2), (1, 1), (-1, 3), (2, -1) on w = (2, 1): 2, 2, 3, 1, 3 */
+    const double x[] = {1, 0, 0, 2, 1, 1, -1, 3, 2, -1};
+    gsl_matrix_const_view X = gsl_matrix_const_view_array(x, 5, 2);
+    repro_proj p[5];
+    repro_proj_sorted(&X.matrix, (const double[]){2, 1}, p);
+    const size_t order[] = {2, 4, 0, 1, 3};
+    const double z[] = {3, 3, 2, 2, 1};
+    int ok = 1;
+    for (size_t k = 0; k < 5; k++) ok = ok && p[k].i == order[k] && p[k].z == z[k];
+    CHECK(ok, "projections in decreasing order, ties by increasing row index");
+}
+
 int main(void)
 {
     repro_err_init();
     test_progress();
     test_blascore();
     test_memcheck();
+    test_proj_sorted();
     return check_exit();
 }
