@@ -344,16 +344,17 @@ json_t *repro_fig_json(repro_fig *f)
             char hex[8];
             hexof(it->rgb, hex);
             json_object_set_new(s, "kind", json_string(kind_name(it->kind)));
+            /* data (lines, points, bars, images) are series with a label; the rest annotations */
+            int data = it->kind == REPRO_IT_LINE || it->kind == REPRO_IT_POINTS ||
+                       it->kind == REPRO_IT_BAR || it->kind == REPRO_IT_IMAGE;
+            if (data) json_object_set_new(s, "label", jstr(I->label));
             switch (it->kind) {
             case REPRO_IT_LINE: case REPRO_IT_POINTS: case REPRO_IT_BAR:
-                json_object_set_new(s, "label", jstr(I->label));
                 json_object_set_new(s, "x", jarr(I->x, it->n));
                 json_object_set_new(s, "y", jarr(I->y, it->n));
                 json_object_set_new(s, "color", json_string(hex));
-                json_array_append_new(series, s);
                 break;
             case REPRO_IT_IMAGE: {
-                json_object_set_new(s, "label", jstr(I->label));
                 json_t *z = json_array();
                 for (size_t r = 0; r < it->rows; r++)
                     json_array_append_new(z, jarr(I->z + r * it->cols, it->cols));
@@ -362,30 +363,22 @@ json_t *repro_fig_json(repro_fig *f)
                 json_object_set_new(s, "cmap", json_string(it->cmap ? "RdBu" : "viridis"));
                 json_object_set_new(s, "vmin", json_real(it->vmin));
                 json_object_set_new(s, "vmax", json_real(it->vmax));
-                json_array_append_new(series, s);
                 break;
             }
             case REPRO_IT_TEXT:
                 json_object_set_new(s, "text", jstr(I->text));
                 json_object_set_new(s, "x", json_real(it->x1));
                 json_object_set_new(s, "y", json_real(it->y1));
-                json_array_append_new(ann, s);
                 break;
-            case REPRO_IT_VLINE:
-                json_object_set_new(s, "x", json_real(it->x1));
-                json_array_append_new(ann, s);
-                break;
-            case REPRO_IT_HLINE:
-                json_object_set_new(s, "y", json_real(it->y1));
-                json_array_append_new(ann, s);
-                break;
-            default: {
+            case REPRO_IT_VLINE: json_object_set_new(s, "x", json_real(it->x1)); break;
+            case REPRO_IT_HLINE: json_object_set_new(s, "y", json_real(it->y1)); break;
+            default: { /* arrows and braces */
                 double v[4] = {it->x1, it->y1, it->x2, it->y2};
                 if (I->text) json_object_set_new(s, "text", json_string(I->text));
                 json_object_set_new(s, "from_to", jarr(v, 4));
-                json_array_append_new(ann, s);
             }
             }
+            json_array_append_new(data ? series : ann, s);
         }
         json_object_set_new(jp, "series", series);
         json_object_set_new(jp, "annotations", ann);
