@@ -25,17 +25,15 @@ static repro_spline *spline_alloc(size_t K, size_t T)
         return NULL;
     }
     repro_spline *sp = calloc(1, sizeof *sp);
-    if (!sp) {
-        repro_err("spline: out of memory");
-        return NULL;
+    if (sp) {
+        sp->K = K;
+        sp->T = T;
+        sp->nodes = gsl_vector_alloc(K);
+        sp->values = gsl_matrix_alloc(K, T);
+        sp->left = gsl_vector_alloc(T);
+        sp->right = gsl_vector_alloc(T);
     }
-    sp->K = K;
-    sp->T = T;
-    sp->nodes = gsl_vector_alloc(K);
-    sp->values = gsl_matrix_alloc(K, T);
-    sp->left = gsl_vector_alloc(T);
-    sp->right = gsl_vector_alloc(T);
-    if (!sp->nodes || !sp->values || !sp->left || !sp->right) {
+    if (!sp || !sp->nodes || !sp->values || !sp->left || !sp->right) {
         repro_spline_free(sp);
         repro_err("spline: out of memory");
         return NULL;
