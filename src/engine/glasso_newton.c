@@ -33,7 +33,8 @@
 #define NEWTON_EPS 1e-12   /* eps of the projected Newton, relative to max eta */
 
 typedef struct {
-    double *eta, *et, *g, *d;  /* K each: current, trial, gradient, direction */
+    double *eta, *et, *g, *d;  /* K each: current, trial, gradient, direction (eta and et swap) */
+    double *mem;               /* the 4 K doubles they point into */
     size_t *free_;             /* the free groups, nf of them */
     size_t nf;
     gsl_matrix *M, *AS;        /* N x N, and N x K scratch (scaled or gathered columns) */
@@ -46,10 +47,7 @@ typedef struct {
 
 static void eta_free(eta_work *e)
 {
-    free(e->eta);
-    free(e->et);
-    free(e->g);
-    free(e->d);
+    free(e->mem);
     free(e->free_);
     gsl_matrix *m[] = {e->M, e->AS, e->Rt, e->CF, e->H};
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) gsl_matrix_free(m[i]);
@@ -336,10 +334,8 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
     size_t K = V->size1, T = V->size2, N = w->A->size1;
     eta_work e = {0};
     int converged = 0;
-    e.eta = malloc(K * sizeof *e.eta);
-    e.et = malloc(K * sizeof *e.et);
-    e.g = malloc(K * sizeof *e.g);
-    e.d = malloc(K * sizeof *e.d);
+    e.mem = malloc(4 * K * sizeof *e.mem);
+    if (e.mem) e.eta = e.mem, e.et = e.mem + K, e.g = e.mem + 2 * K, e.d = e.mem + 3 * K;
     e.free_ = malloc(K * sizeof *e.free_);
     e.M = gsl_matrix_alloc(N, N);
     e.AS = gsl_matrix_alloc(N, K);
@@ -349,8 +345,7 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
     e.hg = gsl_vector_alloc(K);
     e.hd = gsl_vector_alloc(K);
     gsl_matrix *V0 = gsl_matrix_alloc(K, T);
-    if (!e.eta || !e.et || !e.g || !e.d || !e.free_ || !e.M || !e.AS || !e.Rt || !e.CF || !e.H ||
-        !e.hg || !e.hd || !V0)
+    if (!e.mem || !e.free_ || !e.M || !e.AS || !e.Rt || !e.CF || !e.H || !e.hg || !e.hd || !V0)
         goto done;
     gsl_matrix_memcpy(V0, V);
     glasso_residual(w, V, w->R);
