@@ -208,14 +208,13 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
     gsl_matrix_free(Y), gsl_matrix_free(F), gsl_matrix_free(Th);
     repro_relu2d_sol *sol = NULL;
     if (!rc && solp && mode == MODE_INTERP) {
-        sol = calloc(1, sizeof *sol);
-        if (sol) sol->mask = malloc(B.nc * sizeof *sol->mask), sol->x = malloc(B.n * sizeof *sol->x);
-        if (!sol || !sol->mask || !sol->x) {
-            repro_relu2d_sol_free(sol);
-            sol = NULL;
+        /* one block: the struct, its nc masks, its n values (8-byte aligned after the struct) */
+        sol = malloc(sizeof *sol + B.nc * sizeof *sol->mask + B.n * sizeof *sol->x);
+        if (!sol) {
             rc = repro_err("relu2d: out of memory");
         } else {
-            sol->N = N, sol->nc = B.nc, sol->cost = r.objective;
+            *sol = (repro_relu2d_sol){.N = N, .nc = B.nc, .mask = (uint64_t *)(sol + 1), .cost = r.objective};
+            sol->x = (double *)(sol->mask + B.nc);
             memcpy(sol->mask, B.mask, B.nc * sizeof *sol->mask);
             memcpy(sol->x, B.x->data, B.n * sizeof *sol->x);
         }
@@ -300,10 +299,4 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
     return status;
 }
 
-void repro_relu2d_sol_free(repro_relu2d_sol *sol)
-{
-    if (!sol) return;
-    free(sol->mask);
-    free(sol->x);
-    free(sol);
-}
+void repro_relu2d_sol_free(repro_relu2d_sol *sol) { free(sol); /* one block */ }
