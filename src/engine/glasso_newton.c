@@ -167,6 +167,53 @@ static void eta_to_V(glasso_work *w, const double *eta, gsl_matrix *V)
  * independent (to that tolerance), -1 when out of memory. */
 #define GRAM_TOL 1e-14
 #define QR_TOL 1e-11
+
+/* G (n x n) = the Gram matrix of the vec(a_k x_k^T), k in IDX: G_ij = (a_ki . a_kj)(x_ki . x_kj),
+ * each entry a function of its pair of groups alone (so a submatrix of it is the Gram matrix of
+ * a subset, bit for bit). */
+static void gram_fill(const glasso_work *w, const size_t *idx, size_t n, const gsl_matrix *X,
+                      gsl_matrix *G)
+{
+    size_t N = w->A->size1, T = X->size2;
+    for (size_t i = 0; i < n; i++) {
+        const double *ai = w->At->data + idx[i] * w->At->tda, *xi = X->data + idx[i] * X->tda;
+        for (size_t j = 0; j <= i; j++) {
+            const double *aj = w->At->data + idx[j] * w->At->tda, *xj = X->data + idx[j] * X->tda;
+            double sa = 0, sx = 0;
+            for (size_t l = 0; l < N; l++) sa += ai[l] * aj[l];
+            for (size_t t = 0; t < T; t++) sx += xi[t] * xj[t];
+            gsl_matrix_set(G, i, j, sa * sx);
+            gsl_matrix_set(G, j, i, sa * sx);
+        }
+    }
+}
+
+/* The EXACT = 0 case of glasso_null_direction from the Gram matrix G (n x n, overwritten by its
+ * pivoted Cholesky factor); P is a permutation of size n.  Returns 1 (DELTA filled) or 0. */
+static int null_from_gram(gsl_matrix *G, gsl_permutation *p, double *delta)
+{
+    size_t n = G->size1, r = 0;
+    int found = 0;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    gsl_linalg_pcholesky_decomp(G, p); /* a failure (not positive definite) is expected */
+    gsl_set_error_handler(old);
+    double d0 = gsl_matrix_get(G, 0, 0);
+    while (r < n && gsl_matrix_get(G, r, r) > GRAM_TOL * d0) r++;
+    if (r < n && d0 > 0) {
+        for (size_t j = 0; j < n; j++) delta[j] = 0;
+        for (size_t i = r; i-- > 0;) { /* L11^T x = L[r, 0:r]^T, L unit lower */
+            double sacc = gsl_matrix_get(G, r, i);
+            for (size_t j = i + 1; j < r; j++) sacc -= gsl_matrix_get(G, j, i) * delta[j];
+            delta[i] = sacc;
+        }
+        delta[r] = -1;
+        gsl_vector_view dv = gsl_vector_view_array(delta, n);
+        gsl_permute_vector_inverse(p, &dv.vector); /* delta[p[j]] = delta_pivoted[j] */
+        found = 1;
+    }
+    return found;
+}
+
 int glasso_null_direction(const glasso_work *w, const size_t *idx, size_t n, const gsl_matrix *X,
                           int exact, double *delta)
 {
@@ -178,59 +225,35 @@ int glasso_null_direction(const glasso_work *w, const size_t *idx, size_t n, con
     gsl_permutation *p = gsl_permutation_alloc(n);
     int found = -1;
     if (!G || !p || (exact && (!tau || !nrm))) goto done;
+    if (!exact) {
+        gram_fill(w, idx, n, X, G);
+        found = null_from_gram(G, p, delta);
+        goto done;
+    }
     size_t r = 0;
     gsl_error_handler_t *old = gsl_set_error_handler_off();
-    if (exact) {
-        for (size_t j = 0; j < n; j++) {
-            const double *ak = w->At->data + idx[j] * w->At->tda, *xk = X->data + idx[j] * X->tda;
-            for (size_t i = 0; i < N; i++)
-                for (size_t t = 0; t < T; t++) gsl_matrix_set(G, i * T + t, j, ak[i] * xk[t]);
-        }
-        int signum;
-        gsl_linalg_QRPT_decomp(G, tau, p, &signum, nrm);
-        double r0 = fabs(gsl_matrix_get(G, 0, 0));
-        while (r < n && r < m && fabs(gsl_matrix_get(G, r, r)) > QR_TOL * r0) r++;
-        found = 0;
-        if (r < n && r0 > 0) {
-            for (size_t j = 0; j < n; j++) delta[j] = 0;
-            for (size_t i = r; i-- > 0;) { /* R11 x = R[0:r, r] */
-                double sacc = gsl_matrix_get(G, i, r);
-                for (size_t j = i + 1; j < r; j++) sacc -= gsl_matrix_get(G, i, j) * delta[j];
-                delta[i] = sacc / gsl_matrix_get(G, i, i);
-            }
-            found = 1;
-        }
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            const double *ai = w->At->data + idx[i] * w->At->tda, *xi = X->data + idx[i] * X->tda;
-            for (size_t j = 0; j <= i; j++) {
-                const double *aj = w->At->data + idx[j] * w->At->tda, *xj = X->data + idx[j] * X->tda;
-                double sa = 0, sx = 0;
-                for (size_t l = 0; l < N; l++) sa += ai[l] * aj[l];
-                for (size_t t = 0; t < T; t++) sx += xi[t] * xj[t];
-                gsl_matrix_set(G, i, j, sa * sx);
-                gsl_matrix_set(G, j, i, sa * sx);
-            }
-        }
-        gsl_linalg_pcholesky_decomp(G, p); /* a failure (not positive definite) is expected */
-        double d0 = gsl_matrix_get(G, 0, 0);
-        while (r < n && gsl_matrix_get(G, r, r) > GRAM_TOL * d0) r++;
-        found = 0;
-        if (r < n && d0 > 0) {
-            for (size_t j = 0; j < n; j++) delta[j] = 0;
-            for (size_t i = r; i-- > 0;) { /* L11^T x = L[r, 0:r]^T, L unit lower */
-                double sacc = gsl_matrix_get(G, r, i);
-                for (size_t j = i + 1; j < r; j++) sacc -= gsl_matrix_get(G, j, i) * delta[j];
-                delta[i] = sacc;
-            }
-            found = 1;
-        }
+    for (size_t j = 0; j < n; j++) {
+        const double *ak = w->At->data + idx[j] * w->At->tda, *xk = X->data + idx[j] * X->tda;
+        for (size_t i = 0; i < N; i++)
+            for (size_t t = 0; t < T; t++) gsl_matrix_set(G, i * T + t, j, ak[i] * xk[t]);
     }
+    int signum;
+    gsl_linalg_QRPT_decomp(G, tau, p, &signum, nrm);
     gsl_set_error_handler(old);
-    if (found == 1) {
+    double r0 = fabs(gsl_matrix_get(G, 0, 0));
+    while (r < n && r < m && fabs(gsl_matrix_get(G, r, r)) > QR_TOL * r0) r++;
+    found = 0;
+    if (r < n && r0 > 0) {
+        for (size_t j = 0; j < n; j++) delta[j] = 0;
+        for (size_t i = r; i-- > 0;) { /* R11 x = R[0:r, r] */
+            double sacc = gsl_matrix_get(G, i, r);
+            for (size_t j = i + 1; j < r; j++) sacc -= gsl_matrix_get(G, i, j) * delta[j];
+            delta[i] = sacc / gsl_matrix_get(G, i, i);
+        }
         delta[r] = -1;
         gsl_vector_view dv = gsl_vector_view_array(delta, n);
         gsl_permute_vector_inverse(p, &dv.vector); /* delta[p[j]] = delta_pivoted[j] */
+        found = 1;
     }
 done:
     gsl_matrix_free(G);
@@ -255,14 +278,33 @@ static int eta_reduce(glasso_work *w, eta_work *e, double *J)
     int removed = 0;
     for (size_t k = 0; k < K; k++)
         if (e->eta[k] > 0) e->free_[n++] = k;
+    /* w->C stays fixed in the loop: the Gram matrix of the groups free on entry is computed once
+     * and each pass takes the submatrix of the groups still free (the same numbers) */
     double *delta = malloc((n ? n : 1) * sizeof *delta);
-    if (!delta) return -1;
+    size_t *pos = malloc((n ? n : 1) * sizeof *pos);
+    gsl_matrix *G0 = n >= 2 ? gsl_matrix_alloc(n, n) : NULL;
+    if (!delta || !pos || (n >= 2 && !G0)) {
+        free(delta);
+        free(pos);
+        gsl_matrix_free(G0);
+        return -1;
+    }
+    if (G0) gram_fill(w, e->free_, n, w->C, G0);
+    for (size_t j = 0; j < n; j++) pos[j] = j;
     while (n >= 2) {
-        int st = glasso_null_direction(w, e->free_, n, w->C, 0, delta);
-        if (st < 0) {
+        gsl_matrix *G = gsl_matrix_alloc(n, n);
+        gsl_permutation *p = gsl_permutation_alloc(n);
+        if (!G || !p) {
+            gsl_matrix_free(G);
+            gsl_permutation_free(p);
             removed = -1;
             break;
         }
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) gsl_matrix_set(G, i, j, gsl_matrix_get(G0, pos[i], pos[j]));
+        int st = null_from_gram(G, p, delta);
+        gsl_matrix_free(G);
+        gsl_permutation_free(p);
         if (st == 0) break;
         double gd = 0;
         for (size_t j = 0; j < n; j++) {
@@ -294,10 +336,15 @@ static int eta_reduce(glasso_work *w, eta_work *e, double *J)
         removed++;
         size_t m = 0;
         for (size_t j = 0; j < n; j++)
-            if (e->eta[e->free_[j]] > 0) e->free_[m++] = e->free_[j];
+            if (e->eta[e->free_[j]] > 0) {
+                e->free_[m] = e->free_[j];
+                pos[m++] = pos[j];
+            }
         n = m;
     }
     free(delta);
+    free(pos);
+    gsl_matrix_free(G0);
     if (removed > 0) gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
     return removed;
 }
