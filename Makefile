@@ -49,7 +49,7 @@ FORCE:
 export CC
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-CFLAGS  := -std=c11 -O2 -g -fno-math-errno $(CC_CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) $(DEP_CFLAGS)
+CFLAGS  := -std=c11 -O2 -g -fno-math-errno -DHAVE_INLINE $(CC_CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) $(DEP_CFLAGS)
 SANFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) \
             $(DEP_CFLAGS)
