@@ -66,19 +66,20 @@ repro_net *repro_net_zeros(size_t d, size_t T, size_t K, int skip)
         repro_err("net: d, T and K must be <= 1e8 (got d = %zu, T = %zu, K = %zu)", d, T, K);
         return NULL;
     }
+    skip = skip ? 1 : 0;
+    size_t P = repro_net_nparams(d, T, K, skip);
     /* The parameters, their gradient and an optimizer's two moment vectors (Adam). */
     char what[160];
     snprintf(what, sizeof what, "a network with d = %zu, T = %zu, K = %zu (%zu parameters, with "
-             "gradient and optimizer state)", d, T, K, repro_net_nparams(d, T, K, skip ? 1 : 0));
-    if (repro_mem_check(4.0 * 8.0 * (double)repro_net_nparams(d, T, K, skip ? 1 : 0), what) != 0)
-        return NULL;
+             "gradient and optimizer state)", d, T, K, P);
+    if (repro_mem_check(4.0 * 8.0 * (double)P, what) != 0) return NULL;
     repro_net *net = calloc(1, sizeof *net);
     if (!net) goto oom;
     net->d = d;
     net->T = T;
     net->K = K;
-    net->skip = skip ? 1 : 0;
-    net->P = repro_net_nparams(d, T, K, net->skip);
+    net->skip = skip;
+    net->P = P;
     net->theta = gsl_vector_calloc(net->P);
     if (!net->theta) goto oom;
     set_views(net);
