@@ -4,7 +4,9 @@
  * function that frees the resource).  A box is created first, in a safe closed state (resource
  * NULL), and only then is the resource acquired and stored in it, so a Lua error at any point
  * leaves nothing dangling: __gc and __close share one idempotent free.  Checking uses
- * luaL_checkudata, so a wrong argument reads "repro.Net expected, got table". */
+ * luaL_checkudata, so a wrong argument reads "repro.Net expected, got table".  The members of a
+ * C struct that Lua reads (a box's N, T, ...; an engine report copied into a result table) are
+ * described by lrepro_field lists. */
 #ifndef REPRO_LBOX_H
 #define REPRO_LBOX_H
 
