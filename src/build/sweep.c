@@ -40,7 +40,8 @@ json_t *repro_sweep_read_record(const char *path, const char *key)
     json_t *rec = json_load_file(path, 0, NULL);
     const char *k = json_string_value(json_object_get(rec, "key"));
     if (!json_is_object(rec) || !k || strcmp(k, key) != 0 ||
-        !json_is_object(json_object_get(rec, "values"))) {
+        !json_is_object(json_object_get(rec, "values")) ||
+        !json_is_array(json_object_get(rec, "seeds"))) {
         json_decref(rec);
         return NULL;
     }

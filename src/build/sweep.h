@@ -30,8 +30,10 @@ const char *repro_sweep_record_path(const char *sweep, const char *key, char *bu
 /* Write a point record atomically.  Returns 0, or -1 with repro_err() set. */
 int repro_sweep_write_record(const char *path, json_t *rec);
 
-/* The record at PATH when it exists, is well formed and carries KEY; else NULL (the point must be
- * computed).  The caller owns the result. */
+/* The record at PATH when it exists, is well formed (values, and the list of seeds the point's
+ * process noted, which the gather notes for the stage) and carries KEY; else NULL (the point must
+ * be computed; a record of an older engine without seeds is computed again).  The caller owns the
+ * result. */
 json_t *repro_sweep_read_record(const char *path, const char *key);
 
 /* Compute the points INDEX[0..m-1] of SWEEP, one process each, with the current launcher;

@@ -459,11 +459,19 @@ static int compute_point(lua_State *L)
                                  "({name = value, ...})", name);
         vals = json_object();
     }
+    /* The seeds this process noted (math.randomseed, networks, figures: the script up to the
+     * sweep, then the point): the gather notes them in the stage's record, for its captions. */
+    long long noted[1024];
+    size_t nnoted = repro_results_seeds(noted, sizeof noted / sizeof noted[0]);
+    json_t *seeds = json_array();
+    for (size_t i = 0; i < nnoted && i < sizeof noted / sizeof noted[0]; i++)
+        json_array_append_new(seeds, json_integer((json_int_t)noted[i]));
     json_t *rec = json_object();
     json_object_set_new(rec, "sweep", json_string(name));
     json_object_set_new(rec, "key", json_string(key));
     json_object_set_new(rec, "point", json_loads(pjson, 0, NULL));
     json_object_set_new(rec, "seed", json_integer((json_int_t)seed));
+    json_object_set_new(rec, "seeds", seeds);
     json_object_set_new(rec, "values", vals);
     char path[4400];
     repro_sweep_record_path(name, key, path, sizeof path);
@@ -653,6 +661,10 @@ static int l_sweep(lua_State *L)
         char h[REPRO_HASH_HEX], rel[4400];
         if (repro_hash_file(path, h) == 0)
             repro_results_point(repro_relpath(path, rel, sizeof rel), h);
+        size_t si;
+        json_t *sv;
+        json_array_foreach(json_object_get(rec, "seeds"), si, sv)
+            repro_results_seed((long long)json_integer_value(sv));
         pushjson(L, json_object_get(rec, "values"));
         lua_rawgeti(L, 10, (lua_Integer)i + 1);
         lua_pushnil(L);

@@ -62,3 +62,20 @@ ok "capturing a userdata is an error naming the variable" "[ $rc = 1 ] && grep -
 printf 'repro.sweep("bad", {T = {}}, function(p) return {} end)\n' >bad2.lua
 "$bin/repro" stage bad2.lua --out ob2 --figures f >out 2>err; rc=$?
 ok "an empty grid entry is an error" "[ $rc = 1 ] && grep -q \"grid entry 'T' must be a non-empty list\" err"
+
+# Seeds noted inside points (math.randomseed, networks) reach the stage's record (its captions),
+# in point order after the script's own, each once; cached points give the same list.
+cat >seeds.lua <<'LUA'
+math.randomseed(7)
+local pts = repro.sweep("sd", {T = {3, 1, 2}}, function(p)
+  math.randomseed(100 + p.T)
+  repro.net{d = 1, T = 1, K = 2, seed = 7}
+  return {u = math.random()}
+end)
+repro.value("n", #pts, {fmt = "%.0f"})
+LUA
+seeds() { tr -d ' \n' <"$1" | sed -n 's/.*"seeds":\[\([^]]*\)\].*/\1/p'; }
+"$bin/repro" stage seeds.lua --out os --figures f >out 2>err
+ok "point seeds are in the stage's record, in point order" "[ \"\$(seeds os/results.json)\" = 7,103,101,102 ]"
+"$bin/repro" stage seeds.lua --out os --figures f --force >out 2>err
+ok "... and again when the points are cached" "grep -q 'sd: 3 points, all cached' out && [ \"\$(seeds os/results.json)\" = 7,103,101,102 ]"
