@@ -38,13 +38,15 @@ for i = 1, N do
 end
 local dir = unit() -- the direction of Figures 9 and 10
 
-local function train(ds, seed)
-  return fit.train(ds, fit.options(P, {seed = seed, skip = false}))
-end
-
--- distinct(net): the number of groups of near-parallel active neurons (net:distinct: unit-norm
--- (w, b) with cosine above P.parallel count once).
-local function distinct(net) return (net:distinct(P.parallel, 1e-6)) end
+-- The 26 students are independent: each is a point of a sweep (0: the multi-task student, t:
+-- the single-task student of task t), run in parallel in make's job slots and cached on its
+-- own.  A point returns what the rest of the script reads of its network: the training loss,
+-- the number of distinct neurons (net:distinct: unit-norm (w, b) with cosine above
+-- P.parallel count once), the outputs along the line of Figures 9 and 10 (below), and for the
+-- multi-task student its output weights, for a single-task one its number of active neurons.
+local O = {K = P.K, lambda = P.lambda, steps = P.steps, lr = P.lr, lr_min = P.lr_min,
+           polish_iter = P.polish_iter, sparse = P.sparse}
+local parallel, seed0 = P.parallel, P.seed
 
 -- Along the line s * dir, s in [-3, 3].
 local S = {}
@@ -77,11 +79,25 @@ local function median(list)
   return c[(#c + 1) // 2]
 end
 
+local students = {}
+for t = 0, T do students[t + 1] = t end
+local runs = repro.sweep("students", {student = students}, function(p)
+  local t, y = p.student, Y
+  if t > 0 then
+    y = {}
+    for i = 1, N do y[i] = Y[i][t] end
+  end
+  local net, pol = fit.train(repro.dataset{x = X, y = y},
+                             fit.options(O, {seed = seed0 + (t == 0 and 1 or 100 + t), skip = false}))
+  local r = {loss = pol.loss, distinct = (net:distinct(parallel, 1e-6)), line = net:eval(line)}
+  if t == 0 then r.V = net:params().V else r.active = #net:active(1e-6) end
+  return r
+end)
+
 -- The multi-task student.
-local multi = repro.dataset{x = X, y = Y}
-local M, mpol = train(multi, P.seed + 1)
-repro.check("multi_mse", mpol.loss, {le = P.mse, fmt = "%.1e"})
-local prm = M:params()
+local mrun = runs[1]
+repro.check("multi_mse", mrun.loss, {le = P.mse, fmt = "%.1e"})
+local prm = {V = mrun.V}
 local norms, active = {}, {}
 local vmax = 0
 for k = 1, P.K do
@@ -92,7 +108,7 @@ for k = 1, P.K do
 end
 for k = 1, P.K do if norms[k] > 1e-6 * vmax then active[#active + 1] = k end end
 repro.value("multi_active", #active, {fmt = "%.0f"})
-repro.value("multi_distinct", distinct(M), {fmt = "%.0f"})
+repro.value("multi_distinct", mrun.distinct, {fmt = "%.0f"})
 -- All tasks or none?  For a group-lasso optimum every active neuron has some weight on almost
 -- every task, so a non-zero test says nothing.  Instead, per active neuron: the share of ||v_k||
 -- held by its largest task (1/sqrt(T) when all tasks weigh the same, 1 for a neuron of one
@@ -123,7 +139,7 @@ for _, c in ipairs(carriers) do if c >= T / 4 then many = many + 1 end end
 repro.check("multi_shared", many / #carriers, {ge = 0.9, fmt = "%.2f"})
 repro.value("even_share", 1 / math.sqrt(T), {fmt = "%.2f"})
 local mvals, merr = {}, {}
-local ML = M:eval(line)
+local ML = mrun.line
 for t = 1, T do
   mvals[t] = {}
   for k = 1, #S do mvals[t][k] = ML[k][t] end
@@ -133,19 +149,14 @@ end
 -- The 25 single-task students.
 local svals, serr, sactive, sdistinct = {}, {}, {}, {}
 for t = 1, T do
-  local col = {}
-  for i = 1, N do col[i] = Y[i][t] end
-  local net, pol = train(repro.dataset{x = X, y = col}, P.seed + 100 + t)
-  if pol.loss > P.mse then
-    repro.check("single" .. t .. "_mse", pol.loss, {le = P.mse, fmt = "%.1e"})
+  local run = runs[t + 1]
+  if run.loss > P.mse then
+    repro.check("single" .. t .. "_mse", run.loss, {le = P.mse, fmt = "%.1e"})
   end
-  sactive[t] = #net:active(1e-6)
-  sdistinct[t] = distinct(net)
-  local v = net:eval(line)
-  svals[t] = {}
-  for k = 1, #S do svals[t][k] = type(v[k]) == "number" and v[k] or v[k][1] end
+  sactive[t] = run.active
+  sdistinct[t] = run.distinct
+  svals[t] = run.line
   serr[t] = ridge_error(svals[t], t)
-  repro.progress("single-task students", t, T)
 end
 table.sort(sactive)
 repro.value("single_active_median", sactive[(T + 1) // 2], {fmt = "%.0f"})
