@@ -17,7 +17,6 @@
 -- lambda / T (the loss summed over the tasks): each task's data weigh what they weigh in the
 -- single-task run, and output 1 interpolates (checked).
 local repro = require "repro"
-local C = repro.convex
 local fit = require "fit"
 local sq = require "squares"
 local ridge = require "ridge"
@@ -29,50 +28,84 @@ local P = repro.params{K = 800, lambda = 1e-3, steps = 20000, lr = 1e-2, lr_min 
 
 local X, y1 = sq.points()
 local N, T = #X, 1 + P.tasks
-local single = repro.dataset{x = X, y = y1}
 math.randomseed(P.task_seed)
 local R = sq.random_tasks(N, P.tasks)
-local multi = repro.dataset{x = X, y = sq.with_task(y1, R)}
-local random_only = repro.dataset{x = X, y = R}
 -- Evaluation grid on [-1.5, 1.5]^2; the checks compare functions inside the outer square.
 local G, inside, xs = sq.grid(P.grid, 1.5)
-local function opts(lambda, seed) return fit.options(P, {lambda = lambda, seed = seed, skip = false}) end
+-- The seven computations below are independent: each is a point of a sweep, run in parallel in
+-- make's job slots and cached on its own (in the order of the loops they replace): the three
+-- single-task networks, the two multi-task ones, column generation from a random start, and the
+-- network of problem (27).  A point returns what the rest of the script reads of it.
+local O = {K = P.K, lambda = P.lambda, steps = P.steps, lr = P.lr, lr_min = P.lr_min,
+           polish_iter = P.polish_iter, ngrid = P.ngrid}
+local seed, tasks, lam_multi = P.seed, P.tasks, P.lambda / T
 local function residual(net, t)
   local m = 0
   for i, v in ipairs(sq.values(net, X, t)) do m = math.max(m, math.abs(v - y1[i])) end
   return m
 end
-
 -- The trained network NET's objective against the global optimum of its problem (column
 -- generation from its neurons, exact in the plane): the relative excess of its objective over
--- the certified lower bound, and the certificate.
+-- the certified lower bound, and the certificate's relative gap.
 local function certify(net, ds, lambda)
-  local c = assert(C.certify(net, ds, {lambda = lambda}))
-  return (c.trained - c.dual) / c.dual, c
+  local c = assert(repro.convex.certify(net, ds, {lambda = lambda}))
+  return (c.trained - c.dual) / c.dual, c.gap / c.objective, c
 end
+local jobs = {"single1", "single2", "single3", "multi1", "multi2", "start", "random"}
+local runs = {}
+for i, r in ipairs(repro.sweep("nets", {job = jobs}, function(p)
+  local kind, k = p.job:match("^(%a+)(%d*)$")
+  k = tonumber(k)
+  local single = repro.dataset{x = X, y = y1}
+  local multi = repro.dataset{x = X, y = sq.with_task(y1, R)}
+  if kind == "single" then
+    local net, pol = fit.train(single, fit.options(O, {seed = seed + k - 1, skip = false}))
+    local values = sq.values(net, G)
+    local excess, cgap = certify(net, single, O.lambda)
+    local resid, active = residual(net), #net:active(1e-3)
+    -- R* = 4: the optimal cost of interpolating labels 0 (outer) and 1 (inner).  The regularised
+    -- optimum interpolates its own fitted values, whose optimal cost is 4 times their gap (R* is
+    -- positively homogeneous).
+    local cost = 0
+    for _, nv in ipairs(ridge.unit_neurons(net).norm) do cost = cost + nv end
+    local fit8, gap = sq.values(net, X), 0
+    for j = 1, N do gap = gap + (y1[j] == 1 and fit8[j] or -fit8[j]) / (N / 2) end
+    return {values = values, objective = pol.objective, excess = excess, cgap = cgap,
+            resid = resid, active = active, rstar = math.abs(cost / gap - 4),
+            fv = sq.values(net, {{0.75, 0.75}, {0.6, 0.9}})}
+  elseif kind == "multi" then
+    local net = fit.train(multi, fit.options(O, {lambda = lam_multi, seed = seed + 10 + k,
+                                                 skip = false}))
+    local values, resid, active = sq.values(net, G, 1), residual(net, 1), #net:active(1e-3)
+    local excess, cgap, c = certify(net, multi, lam_multi)
+    return {values = values, resid = resid, active = active, excess = excess, cgap = cgap,
+            optimum = c.objective, rounds = c.rounds}
+  elseif kind == "start" then -- the same optimum from a random start: 20 neurons, no training
+    local c = assert(repro.convex.certify(repro.net{d = 2, T = T, K = 20, skip = false,
+                                                    seed = seed}, multi, {lambda = lam_multi}))
+    return {optimum = c.objective, rounds = c.rounds, K = c.K, cgap = c.gap / c.objective}
+  end
+  -- Problem (27) on the neurons of a network trained on the random tasks alone (at lambda /
+  -- tasks, the same weight per task), below.
+  local rnet = fit.train(repro.dataset{x = X, y = R},
+                         fit.options(O, {lambda = O.lambda / tasks, seed = seed + 20, skip = false}))
+  local KR, Kn = sq.kernel_solution(rnet, X, y1, O.lambda * N)
+  return {values = sq.values(KR, G), Kn = Kn}
+end)) do runs[jobs[i]] = r end
 
 -- Top row: single task.
 local S, Sv, objs, worst_excess, worst_gap, sres = {}, {}, {}, 0, 0, 0
 local forced, free_lo, free_hi, rstar = 0, math.huge, -math.huge, 0
 for k = 1, 3 do
-  local pol
-  S[k], pol = fit.train(single, opts(P.lambda, P.seed + k - 1))
-  Sv[k], objs[k] = sq.values(S[k], G), pol.objective
-  local excess, c = certify(S[k], single, P.lambda)
-  worst_excess, worst_gap = math.max(worst_excess, excess), math.max(worst_gap, c.gap / c.objective)
-  sres = math.max(sres, residual(S[k]))
-  repro.value("single" .. k .. "_active", #S[k]:active(1e-3), {fmt = "%.0f"})
+  S[k] = runs["single" .. k]
+  Sv[k], objs[k] = S[k].values, S[k].objective
+  worst_excess, worst_gap = math.max(worst_excess, S[k].excess), math.max(worst_gap, S[k].cgap)
+  sres = math.max(sres, S[k].resid)
+  repro.value("single" .. k .. "_active", S[k].active, {fmt = "%.0f"})
   -- On the diagonal between an inner and an outer vertex every optimal interpolant is forced to
   -- the mean of the two labels; off the diagonals the optimal set leaves f free.
-  -- R* = 4: the optimal cost of interpolating labels 0 (outer) and 1 (inner).  The regularised
-  -- optimum interpolates its own fitted values, whose optimal cost is 4 times their gap (R* is
-  -- positively homogeneous).
-  local cost = 0
-  for _, nv in ipairs(ridge.unit_neurons(S[k]).norm) do cost = cost + nv end
-  local fit8, gap = sq.values(S[k], X), 0
-  for i = 1, N do gap = gap + (y1[i] == 1 and fit8[i] or -fit8[i]) / (N / 2) end
-  rstar = math.max(rstar, math.abs(cost / gap - 4))
-  local fv = sq.values(S[k], {{0.75, 0.75}, {0.6, 0.9}})
+  rstar = math.max(rstar, S[k].rstar)
+  local fv = S[k].fv
   forced = math.max(forced, math.abs(fv[1] - 0.5))
   free_lo, free_hi = math.min(free_lo, fv[2]), math.max(free_hi, fv[2])
 end
@@ -90,27 +123,23 @@ repro.value("free_spread", free_hi - free_lo, {fmt = "%.2f"})
 repro.check("Rstar", rstar, {le = 1e-3, fmt = "%.1e"})
 
 -- Bottom row: output 1 of two multi-task networks at lambda / T, and problem (27).
-local lam_multi = P.lambda / T
 local M, Mv, mres, mexcess, mgap, mopt = {}, {}, 0, 0, 0, {}
 for k = 1, 2 do
-  M[k] = fit.train(multi, opts(lam_multi, P.seed + 10 + k))
-  Mv[k] = sq.values(M[k], G, 1)
-  mres = math.max(mres, residual(M[k], 1))
-  repro.value("multi" .. k .. "_active", #M[k]:active(1e-3), {fmt = "%.0f"})
-  local excess, c = certify(M[k], multi, lam_multi)
-  mexcess, mgap, mopt[k] = math.max(mexcess, excess), math.max(mgap, c.gap / c.objective), c.objective
-  if k == 1 then repro.value("multi_rounds", c.rounds, {fmt = "%.0f"}) end
+  M[k] = runs["multi" .. k]
+  Mv[k] = M[k].values
+  mres = math.max(mres, M[k].resid)
+  repro.value("multi" .. k .. "_active", M[k].active, {fmt = "%.0f"})
+  mexcess, mgap, mopt[k] = math.max(mexcess, M[k].excess), math.max(mgap, M[k].cgap), M[k].optimum
+  if k == 1 then repro.value("multi_rounds", M[k].rounds, {fmt = "%.0f"}) end
 end
--- The same optimum from a random start: 20 neurons, no training.
-local cr = assert(C.certify(repro.net{d = 2, T = T, K = 20, skip = false, seed = P.seed}, multi,
-                            {lambda = lam_multi}))
-repro.value("multi_optimum", cr.objective, {fmt = "%.8f"})
+local cr = runs.start
+repro.value("multi_optimum", cr.optimum, {fmt = "%.8f"})
 repro.value("multi_random_rounds", cr.rounds, {fmt = "%.0f"})
 repro.value("multi_random_neurons", cr.K, {fmt = "%.0f"})
-repro.check("multi_certified", math.max(mgap, cr.gap / cr.objective), {le = P.gap, fmt = "%.1e"})
+repro.check("multi_certified", math.max(mgap, cr.cgap), {le = P.gap, fmt = "%.1e"})
 repro.check("multi_excess", mexcess, {le = P.cert, fmt = "%.1e"})
-repro.check("same_optimum", math.max(math.abs(mopt[1] - cr.objective), math.abs(mopt[2] - cr.objective))
-            / cr.objective, {le = P.gap, fmt = "%.1e"})
+repro.check("same_optimum", math.max(math.abs(mopt[1] - cr.optimum), math.abs(mopt[2] - cr.optimum))
+            / cr.optimum, {le = P.gap, fmt = "%.1e"})
 repro.check("multi_residual", mres, {le = P.residual, fmt = "%.4f"})
 repro.check("multi_agree", sq.supdiff(Mv[1], Mv[2], inside), {le = P.agree, fmt = "%.1e"})
 
@@ -118,11 +147,10 @@ repro.check("multi_agree", sq.supdiff(Mv[1], Mv[2], inside), {le = P.agree, fmt 
 -- the same weight per task).  Multiplying the multi-task objective by N T, task 1's part is
 --   sum_i (y_i - f_1(x_i))^2 + 2 lambda N sum_k sqrt(v_k1^2 + ||v_k\1||^2),
 -- whose quadratic bound (15) is the ridge penalty lambda N sum_k v_k1^2 / ||v_k||: mu = lambda N.
-local Rnet = fit.train(random_only, opts(P.lambda / P.tasks, P.seed + 20))
-local KR, Kn = sq.kernel_solution(Rnet, X, y1, P.lambda * N)
+local Kn = runs.random.Kn
 repro.value("kernel_neurons", Kn, {fmt = "%.0f"})
 repro.value("kernel_system", N + 1, {fmt = "%.0f"})
-local Kv = sq.values(KR, G)
+local Kv = runs.random.values
 -- Theorem 4.1 is asymptotic in T (an O(T^(-1/4)) statement), hence the looser bound here.
 repro.check("kernel_agree", math.max(sq.supdiff(Mv[1], Kv, inside), sq.supdiff(Mv[2], Kv, inside)),
             {le = P.kernel, fmt = "%.3f"})
