@@ -1,7 +1,8 @@
 -- Certified optima: exact convex programs whose solutions are proved optimal independently of
 -- training (issue 12).
 --   * two squares, one task: the Ergen-Pilanci reformulation over all activation patterns of the
---     data (repro.convex.relu2d), R* and its certified duality gap;
+--     data (repro.convex.relu2d), R* and its certified duality gap, with a skip connection (the
+--     reformulation's usual form) and without (Figure 5's networks);
 --   * the optimal set mapped: at each point z of a grid, the range of f(z) over all interpolants of
 --     cost R* (repro.convex.range): zero width where the optimum is unique, positive elsewhere;
 --   * (Figure 5's networks, one task and 101 tasks, are certified against their global optima by
@@ -52,6 +53,25 @@ end
 repro.value("map_points", total, {fmt = "%.0f"})
 repro.value("map_unique", unique, {fmt = "%.0f"})
 repro.check("map_nonunique_somewhere", total - unique, {ge = 1, fmt = "%.0f"})
+
+-- Figure 5's networks have no skip connection.  Without it the linear part of f costs what any
+-- neuron costs (repro.convex.relu2d{skip = false}); on these symmetric data this changes neither
+-- R* nor the optimal set: the same R*, and the same range of f(z) at every other grid point.
+local r0 = assert(C.relu2d(squares, {skip = false}))
+repro.value("Rstar_noskip", r0.cost, {fmt = "%.6f"})
+repro.check("noskip_same_Rstar", math.abs(r0.cost - r.cost) / r.cost, {le = 1e-6, fmt = "%.1e"})
+local maxdiff, compared = 0, 0
+for i = 1, n, 2 do
+  for j = 1, n, 2 do
+    local z = {a + (b - a) * (j - 1) / (n - 1), a + (b - a) * (i - 1) / (n - 1)}
+    local lo, hi = C.range(r0, z, {slack = P.slack})
+    assert(lo, hi)
+    maxdiff = math.max(maxdiff, math.abs(lo - L[i][j]), math.abs(hi - H[i][j]))
+    compared = compared + 1
+  end
+end
+repro.value("noskip_points", compared, {fmt = "%.0f"})
+repro.check("noskip_same_map", maxdiff, {le = 1e-4, fmt = "%.1e"})
 
 local fig = repro.figure{name = "optima", width = 7.0, height = 2.3, rows = 1, cols = 3, seed = P.seed}
 local ext = {a, b, a, b}

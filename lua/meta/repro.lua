@@ -411,9 +411,10 @@ function convexlib.univariate(ds, opts) end
 ---@field patterns integer # activation patterns
 ---@field newton integer # Newton steps
 
----The convex reformulation of the ReLU network problem in the plane (d = 2, T = 1).
+---The convex reformulation of the ReLU network problem in the plane (d = 2, T = 1), with or
+---without the skip connection.
 ---@param ds repro.Dataset
----@param opts? {lambda?: number, tol?: number, max_iter?: integer} # tol 1e-6, max_iter 2000
+---@param opts? {lambda?: number, tol?: number, max_iter?: integer, skip?: boolean} # tol 1e-6, max_iter 2000, skip true
 ---@return repro.ConvexRelu2d|nil result
 ---@return string? reason
 function convexlib.relu2d(ds, opts) end

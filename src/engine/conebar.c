@@ -25,13 +25,16 @@ typedef struct {
 
 static double sgn(uint64_t mask, size_t r) { return (mask >> r) & 1 ? 1.0 : -1.0; }
 
+/* The number of pattern rows of block j: none for a linear block. */
+static size_t rows(const work *w, size_t j) { return w->pb->linear && w->pb->linear[j] ? 0 : w->M; }
+
 static int inside(const work *w, const double *x)
 {
     const repro_conebar_problem *pb = w->pb;
     for (size_t j = 0; j < pb->nc; j++) {
         const double *u = x + 4 * j;
         if (!(u[3] > 0 && u[3] * u[3] - u[0] * u[0] - u[1] * u[1] > 0)) return 0;
-        for (size_t r = 0; r < w->M; r++) {
+        for (size_t r = 0; r < rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
             if (!(sgn(pb->mask[j], r) * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]) > 0)) return 0;
         }
@@ -48,7 +51,7 @@ static double maxstep(const work *w, const double *x, const double *dx)
     double smax = 1e300;
     for (size_t j = 0; j < pb->nc; j++) {
         const double *u = x + 4 * j, *du = dx + 4 * j;
-        for (size_t r = 0; r < w->M; r++) {
+        for (size_t r = 0; r < rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
             double s = sgn(pb->mask[j], r);
             double v = s * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]);
@@ -89,7 +92,8 @@ static void derivatives(work *w, const double *x, double tau, int want_hess)
         const double *u = x + 4 * j;
         double *g = w->g + 4 * j, *H = w->H + 16 * j;
         if (want_hess) memset(H, 0, 16 * sizeof *H);
-        for (size_t r = 0; r < w->M; r++) {
+        if (want_hess && rows(w, j) == 0) H[10] = 1; /* b of a linear block: pinned at 0 */
+        for (size_t r = 0; r < rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
             double s = sgn(pb->mask[j], r);
             double v = s * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]);
@@ -291,7 +295,7 @@ static double fdiff(const work *w, const double *x, double s, double tau)
     for (size_t k = 0; k < w->n; k++) d += tau * gsl_vector_get(pb->c, k) * s * dx[k];
     for (size_t j = 0; j < pb->nc; j++) {
         const double *u = x + 4 * j, *du = dx + 4 * j;
-        for (size_t r = 0; r < w->M; r++) {
+        for (size_t r = 0; r < rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
             double v = L[0] * u[0] + L[1] * u[1] + L[2] * u[2];
             double dv = L[0] * du[0] + L[1] * du[1] + L[2] * du[2];
@@ -321,7 +325,7 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
     if (!(o->gap_abs > 0)) return repro_err("conebar: gap_abs must be > 0");
     work w = {.pb = pb, .n = n, .m = m, .M = pb->L->size1};
     for (size_t i = 0; i < pb->ns; i++) w.nf += pb->stype[i] == REPRO_CB_FREE;
-    w.deg = pb->nc * (w.M + 2);
+    for (size_t j = 0; j < pb->nc; j++) w.deg += rows(&w, j) + 2;
     for (size_t i = 0; i < pb->ns; i++) w.deg += pb->stype[i] == REPRO_CB_POS;
     w.free_idx = malloc((w.nf + 1) * sizeof *w.free_idx);
     w.g = malloc(n * sizeof *w.g), w.dx = calloc(n, sizeof *w.dx), w.xt = malloc(n * sizeof *w.xt);
@@ -348,10 +352,15 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
     }
     double bscale = 1;
     for (size_t i = 0; i < m; i++) bscale = fmax(bscale, fabs(gsl_vector_get(pb->b, i)));
-    double tau = 1, mu = 20;
+    double tau = 1, mu = 20, tau_c = 0; /* tau_c: the last tau whose centring converged */
+    if (o->y_centred && o->y_centred->size != m) {
+        work_free(&w);
+        return repro_err("conebar: y_centred must have %zu entries", m);
+    }
     size_t steps = 0;
     int status = 0, reached = 0; /* reached: A x = b held once; from then on feasible steps */
     for (;;) {
+        int centred = 0;
         for (size_t inner = 0; inner < 200; inner++) {
             derivatives(&w, x, tau, 1);
             double dec2 = newton(&w, x);
@@ -365,7 +374,10 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
             }
             if (!reached && infeas(&w, x) <= 1e-9 * bscale) reached = 1;
             if (reached) { /* the Newton step also corrects the rounding in A x - b */
-                if (dec2 / 2 <= 1e-10) break;
+                if (dec2 / 2 <= 1e-10) {
+                    centred = 1;
+                    break;
+                }
                 /* merit: the Lagrangian f_tau + nu^T (A x - b); the step also removes the
                  * rounding drift of A x - b (A dx = b - A x), and nu may be large */
                 double slope = 0, nurp = 0;
@@ -405,9 +417,17 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
             }
         }
         if (status) break;
+        /* a stage that stopped at the rounding floor leaves noisy multipliers: the caller may
+         * also try those of the last converged centring */
+        if (centred && o->y_centred) {
+            tau_c = tau;
+            for (size_t i = 0; i < m; i++) gsl_vector_set(o->y_centred, i, w.nunew[i] / tau);
+        }
         if ((double)w.deg / tau <= o->gap_abs) break;
         tau *= mu;
     }
+    if (o->y_centred && tau_c == 0)
+        for (size_t i = 0; i < m; i++) gsl_vector_set(o->y_centred, i, w.nunew[i] / tau);
     for (size_t i = 0; i < m; i++) gsl_vector_set(yv, i, w.nunew[i] / tau);
     if (rep) *rep = (repro_conebar_report){tau, (double)w.deg / tau, infeas(&w, x), steps};
     work_free(&w);

@@ -4,7 +4,8 @@
  * m_j over the M lifted points L (M x 3, rows (z_r, 1)) requires
  *     s_r (L_r . (w1, w2, b)) >= 0 for every r   (s_r = +1 when bit r of m_j is set, else -1)
  *     ||(w1, w2)|| <= t                           (a second-order cone)
- * i.e. the neuron (w, b) has activation pattern m_j on the points and t bounds ||w||.  Scalars are
+ * i.e. the neuron (w, b) has activation pattern m_j on the points and t bounds ||w||.  A block
+ * flagged linear has no pattern rows (only the cone); its b must not enter A or c: it stays 0.  Scalars are
  * POS (x >= 0), QUAD (free, with cost q x^2 / 2, q > 0) or FREE.  The problem:
  *     minimise c^T x + sum_QUAD q_i x_i^2 / 2   subject to   A x = b   (A m x n dense).
  * Method (Boyd and Vandenberghe, section 11.3): barrier phi = - sum log(s_r L_r.u) - sum
@@ -14,7 +15,7 @@
  * Hessian (4 x 4 Cholesky per block), solved by LU.  Steps: while A x != b, backtracking on the
  * norm of the KKT residual; then damped Newton (step 1 / (1 + decrement) until the decrement is
  * below 1/4; the barrier is self-concordant), always inside the domain.  On the central path the
- * objective is within deg / tau of the optimum, deg = (inequality rows) + 2 (cones) + (POS);
+ * objective is within deg / tau of the optimum, deg = (pattern rows) + 2 (cones) + (POS);
  * stop when deg / tau <= gap_abs.  The equality multipliers y = nu / tau (A^T y approximates the
  * objective's gradient minus the cones' duals) are returned for a certificate computed elsewhere.
  * Errors through repro_err; return 0, 1 (iteration budget exhausted: x is the last iterate), -1. */
@@ -31,6 +32,7 @@ typedef struct {
     size_t nc, ns;          /* cone blocks, scalars: n = 4 nc + ns */
     const gsl_matrix *L;    /* M x 3 lifted points (M <= 64) */
     const uint64_t *mask;   /* nc */
+    const unsigned char *linear; /* nc flags, or NULL: no linear blocks */
     const int *stype;       /* ns: REPRO_CB_POS / QUAD / FREE */
     const double *q;        /* ns: q of QUAD scalars (others ignored) */
     const gsl_vector *c;    /* n */
@@ -41,6 +43,9 @@ typedef struct {
 typedef struct {
     double gap_abs;         /* stop when deg / tau <= gap_abs (> 0) */
     size_t max_newton;      /* total Newton steps allowed */
+    gsl_vector *y_centred;  /* NULL, or (m) the multipliers of the last stage whose centring
+                             * converged (a stage can end at the rounding floor instead, with
+                             * noisy multipliers; both are candidates for a dual bound) */
 } repro_conebar_opts;
 
 typedef struct {

@@ -15,8 +15,10 @@ enum { MODE_INTERP, MODE_LASSO, MODE_RANGE };
 typedef struct {
     repro_arrangement *arr;
     size_t P, N, M, nc, ns, n, m;
+    size_t na;             /* free linear coefficients a: 2 with the skip connection, else 0 */
     size_t *pidx;          /* P used patterns (indices into arr) */
-    uint64_t *mask;        /* nc = 2 P */
+    uint64_t *mask;        /* nc = 2 P (+ 1: the linear block, last, without skip connection) */
+    unsigned char *linear; /* nc flags */
     int *stype;
     double *q;
     gsl_matrix *L, *A;
@@ -27,7 +29,7 @@ typedef struct {
 static void build_free(build *B)
 {
     repro_arrangement_free(B->arr);
-    free(B->pidx), free(B->mask), free(B->stype), free(B->q);
+    free(B->pidx), free(B->mask), free(B->linear), free(B->stype), free(B->q);
     gsl_matrix_free(B->L), gsl_matrix_free(B->A);
     gsl_vector_free(B->c), gsl_vector_free(B->b), gsl_vector_free(B->x), gsl_vector_free(B->y);
 }
@@ -53,9 +55,10 @@ static int check_data(const gsl_matrix *X, const gsl_vector *y, const char *fn)
 
 /* The cone program; Z = X or X plus the point z (row N). */
 static int build_problem(build *B, const gsl_matrix *X, const gsl_vector *y, const double *z,
-                         int mode, double lambda, double rmax)
+                         int mode, int skip, double lambda, double rmax)
 {
     memset(B, 0, sizeof *B);
+    B->na = skip ? 2 : 0;
     size_t N = X->size1, M = N + (z != NULL);
     gsl_matrix *Z = gsl_matrix_alloc(M, 2);
     if (!Z) return repro_err("relu2d: out of memory");
@@ -69,95 +72,110 @@ static int build_problem(build *B, const gsl_matrix *X, const gsl_vector *y, con
     B->N = N, B->M = M;
     B->pidx = malloc(B->arr->P * sizeof *B->pidx);
     if (!B->pidx) return repro_err("relu2d: out of memory");
+    /* The empty pattern adds nothing; the full one adds a linear function on the points, which is
+     * the skip connection's a.x (free) or, without it, one linear block: a cone (w, t) whose w.x
+     * enters the fit on every point (b is absorbed by c), at cost t >= ||w||. */
     for (size_t p = 0; p < B->arr->P; p++)
         if (B->arr->mask[p] != 0 && B->arr->mask[p] != full) B->pidx[B->P++] = p;
-    B->nc = 2 * B->P;
-    B->ns = 3 + (mode == MODE_LASSO ? N : 0) + (mode == MODE_RANGE);
+    B->nc = 2 * B->P + !skip;
+    B->ns = B->na + 1 + (mode == MODE_LASSO ? N : 0) + (mode == MODE_RANGE);
     B->n = 4 * B->nc + B->ns;
     B->m = N + (mode == MODE_RANGE);
     B->mask = malloc(B->nc * sizeof *B->mask), B->stype = calloc(B->ns, sizeof *B->stype);
+    B->linear = calloc(B->nc, 1);
     B->q = calloc(B->ns, sizeof *B->q);
     B->L = gsl_matrix_alloc(M, 3), B->A = gsl_matrix_calloc(B->m, B->n);
     B->c = gsl_vector_calloc(B->n), B->b = gsl_vector_alloc(B->m), B->x = gsl_vector_calloc(B->n);
     B->y = gsl_vector_calloc(B->m);
-    if (!B->mask || !B->stype || !B->q || !B->L || !B->A || !B->c || !B->b || !B->x || !B->y)
+    if (!B->mask || !B->linear || !B->stype || !B->q || !B->L || !B->A || !B->c || !B->b || !B->x || !B->y)
         return repro_err("relu2d: out of memory");
     for (size_t r = 0; r < M; r++) {
         gsl_matrix_set(B->L, r, 0, r < N ? gsl_matrix_get(X, r, 0) : z[0]);
         gsl_matrix_set(B->L, r, 1, r < N ? gsl_matrix_get(X, r, 1) : z[1]);
         gsl_matrix_set(B->L, r, 2, 1);
     }
-    size_t s0 = 4 * B->nc; /* a0, a1, c, [r_1..r_N], [sigma] */
+    size_t s0 = 4 * B->nc, sc = s0 + B->na, sx = sc + 1; /* [a1, a2], c, then [r_1..r_N] or [sigma] */
     double alpha = mode == MODE_RANGE ? rmax / (8.0 * (double)B->P) : 1;
     for (size_t j = 0; j < B->nc; j++) {
-        size_t p = B->pidx[j / 2];
+        int lin = j == 2 * B->P; /* the linear block */
+        size_t p = lin ? 0 : B->pidx[j / 2];
         double s = j % 2 ? -1 : 1;
-        B->mask[j] = B->arr->mask[p];
-        for (int a = 0; a < 3; a++) gsl_vector_set(B->x, 4 * j + a, alpha * B->arr->u[3 * p + a]);
+        B->mask[j] = lin ? full : B->arr->mask[p];
+        B->linear[j] = (unsigned char)lin;
+        for (int a = 0; a < 3; a++) gsl_vector_set(B->x, 4 * j + a, lin ? 0 : alpha * B->arr->u[3 * p + a]);
         gsl_vector_set(B->x, 4 * j + 3, 2 * alpha);
         for (size_t i = 0; i < N; i++) {
             if (!((B->mask[j] >> i) & 1)) continue;
-            for (int a = 0; a < 3; a++) gsl_matrix_set(B->A, i, 4 * j + a, s * gsl_matrix_get(B->L, i, a));
+            for (int a = 0; a < (lin ? 2 : 3); a++) gsl_matrix_set(B->A, i, 4 * j + a, s * gsl_matrix_get(B->L, i, a));
         }
         if (mode == MODE_INTERP) gsl_vector_set(B->c, 4 * j + 3, 1);
         if (mode == MODE_LASSO) gsl_vector_set(B->c, 4 * j + 3, lambda);
         if (mode == MODE_RANGE) {
             gsl_matrix_set(B->A, N, 4 * j + 3, 1);
             if ((B->mask[j] >> N) & 1)
-                for (int a = 0; a < 3; a++) gsl_vector_set(B->c, 4 * j + a, s * gsl_matrix_get(B->L, N, a));
+                for (int a = 0; a < (lin ? 2 : 3); a++) gsl_vector_set(B->c, 4 * j + a, s * gsl_matrix_get(B->L, N, a));
         }
     }
-    for (int k = 0; k < 3; k++) B->stype[k] = REPRO_CB_FREE;
+    for (size_t k = 0; k <= B->na; k++) B->stype[k] = REPRO_CB_FREE;
     for (size_t i = 0; i < N; i++) {
-        gsl_matrix_set(B->A, i, s0, gsl_matrix_get(X, i, 0));
-        gsl_matrix_set(B->A, i, s0 + 1, gsl_matrix_get(X, i, 1));
-        gsl_matrix_set(B->A, i, s0 + 2, 1);
+        for (size_t a = 0; a < B->na; a++) gsl_matrix_set(B->A, i, s0 + a, gsl_matrix_get(X, i, a));
+        gsl_matrix_set(B->A, i, sc, 1);
         gsl_vector_set(B->b, i, gsl_vector_get(y, i));
         if (mode == MODE_LASSO) {
-            B->stype[3 + i] = REPRO_CB_QUAD;
-            B->q[3 + i] = 2.0 / (double)N;
-            gsl_matrix_set(B->A, i, s0 + 3 + i, -1);
+            B->stype[B->na + 1 + i] = REPRO_CB_QUAD;
+            B->q[B->na + 1 + i] = 2.0 / (double)N;
+            gsl_matrix_set(B->A, i, sx + i, -1);
         }
     }
     if (mode == MODE_RANGE) {
-        B->stype[3] = REPRO_CB_POS;
-        gsl_vector_set(B->x, s0 + 3, rmax / 2);
-        gsl_matrix_set(B->A, N, s0 + 3, 1);
+        B->stype[B->na + 1] = REPRO_CB_POS;
+        gsl_vector_set(B->x, sx, rmax / 2);
+        gsl_matrix_set(B->A, N, sx, 1);
         gsl_vector_set(B->b, N, rmax);
-        gsl_vector_set(B->c, s0, z[0]), gsl_vector_set(B->c, s0 + 1, z[1]), gsl_vector_set(B->c, s0 + 2, 1);
+        for (size_t a = 0; a < B->na; a++) gsl_vector_set(B->c, s0 + a, z[a]);
+        gsl_vector_set(B->c, sc, 1);
     }
-    B->pb = (repro_conebar_problem){B->nc, B->ns, B->L, B->mask, B->stype, B->q, B->c, B->A, B->b};
+    B->pb = (repro_conebar_problem){B->nc, B->ns, B->L, B->mask, B->linear, B->stype, B->q, B->c, B->A, B->b};
     return 0;
 }
 
-/* The network of the cone program's solution x. */
-static repro_net *recover(const build *B)
+/* The network of the cone program's solution x.  The linear block (w, t) becomes the neuron
+ * (w, -min_i w.x_i), active on every data point, and c takes the bias back. */
+static repro_net *recover(const build *B, const gsl_matrix *X)
 {
     const double *x = B->x->data;
     double wmax = 0;
     for (size_t j = 0; j < B->nc; j++) wmax = fmax(wmax, hypot(x[4 * j], x[4 * j + 1]));
     size_t K = 0;
     for (size_t j = 0; j < B->nc; j++) K += hypot(x[4 * j], x[4 * j + 1]) > 1e-13 * wmax;
-    repro_net *net = repro_net_zeros(2, 1, K ? K : 1, 1);
+    repro_net *net = repro_net_zeros(2, 1, K ? K : 1, B->na > 0);
     if (!net) return NULL;
     for (size_t j = 0, k = 0; j < B->nc; j++) {
         double nw = hypot(x[4 * j], x[4 * j + 1]);
         if (!(nw > 1e-13 * wmax)) continue;
         gsl_matrix_set(&net->W.matrix, k, 0, x[4 * j] / nw);
         gsl_matrix_set(&net->W.matrix, k, 1, x[4 * j + 1] / nw);
-        gsl_vector_set(&net->b.vector, k, x[4 * j + 2] / nw);
-        gsl_matrix_set(&net->V.matrix, k, 0, j % 2 ? -nw : nw);
+        double b = x[4 * j + 2], v = j % 2 ? -nw : nw, lin = 0;
+        if (B->linear[j]) {
+            double mn = INFINITY;
+            for (size_t i = 0; i < X->size1; i++)
+                mn = fmin(mn, x[4 * j] * gsl_matrix_get(X, i, 0) + x[4 * j + 1] * gsl_matrix_get(X, i, 1));
+            b = -mn, lin = -mn; /* f gains v/nw (w.x - mn): c pays back -mn */
+            v = nw;
+        }
+        gsl_vector_set(&net->b.vector, k, b / nw);
+        gsl_matrix_set(&net->V.matrix, k, 0, v);
+        *gsl_vector_ptr(&net->c.vector, 0) -= lin;
         k++;
     }
     size_t s0 = 4 * B->nc;
-    gsl_matrix_set(&net->A.matrix, 0, 0, x[s0]);
-    gsl_matrix_set(&net->A.matrix, 0, 1, x[s0 + 1]);
-    gsl_vector_set(&net->c.vector, 0, x[s0 + 2]);
+    for (size_t a = 0; a < B->na; a++) gsl_matrix_set(&net->A.matrix, 0, a, x[s0 + a]);
+    *gsl_vector_ptr(&net->c.vector, 0) += x[s0 + B->na];
     return net;
 }
 
-int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, double tol,
-                       size_t max_newton, repro_net **netp, repro_relu2d_sol **solp,
+int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, int skip,
+                       double tol, size_t max_newton, repro_net **netp, repro_relu2d_sol **solp,
                        repro_relu2d_report *rep)
 {
     if (solp) *solp = NULL;
@@ -168,7 +186,7 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
     size_t N = X->size1;
     build B;
     int mode = lambda > 0 ? MODE_LASSO : MODE_INTERP;
-    if (build_problem(&B, X, y, NULL, mode, lambda, 0)) {
+    if (build_problem(&B, X, y, NULL, mode, skip, lambda, 0)) {
         build_free(&B);
         return -1;
     }
@@ -178,18 +196,25 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
     /* the optimum's scale: about ys (interpolation: R* ~ ys / spread), at most ys^2 and about
      * lambda ys (lasso) */
     double scale = mode == MODE_LASSO ? fmax(fmin(ys * ys, lambda * ys), 1e-300) : fmax(ys, 1e-300);
-    repro_conebar_opts o = {1e-2 * tol * scale, max_newton};
+    gsl_vector *yc = gsl_vector_alloc(B.m); /* the last converged centring's multipliers */
+    if (!yc) {
+        build_free(&B);
+        return repro_err("relu2d: out of memory");
+    }
+    repro_conebar_opts o = {1e-2 * tol * scale, max_newton, yc};
     repro_conebar_report cr;
     int st = repro_conebar_solve(&B.pb, &o, B.x, B.y, &cr);
     if (st < 0) {
+        gsl_vector_free(yc);
         build_free(&B);
         return -1;
     }
     repro_relu2d_report r = {.patterns = B.arr->P, .newton = cr.newton, .barrier = cr.bound};
-    repro_net *net = recover(&B);
+    repro_net *net = recover(&B, X);
     gsl_matrix *Y = gsl_matrix_alloc(N, 1), *F = gsl_matrix_alloc(N, 1), *Th = gsl_matrix_alloc(N, 1);
     if (!net || !Y || !F || !Th) {
         repro_net_free(net), gsl_matrix_free(Y), gsl_matrix_free(F), gsl_matrix_free(Th);
+        gsl_vector_free(yc);
         build_free(&B);
         return repro_err("relu2d: out of memory");
     }
@@ -204,8 +229,14 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
         r.interp = fmax(r.interp, fabs(e));
         gsl_matrix_set(Th, i, 0, mode == MODE_LASSO ? 2 * e / (double)N : gsl_vector_get(B.y, i));
     }
-    int rc = repro_dual2d(X, Y, Th, 1, mode == MODE_LASSO ? lambda : 0, &r.dual, NULL);
-    gsl_matrix_free(Y), gsl_matrix_free(F), gsl_matrix_free(Th);
+    int rc = repro_dual2d(X, Y, Th, skip, mode == MODE_LASSO ? lambda : 0, &r.dual, NULL);
+    if (!rc && mode == MODE_INTERP) { /* any dual point gives a bound: the best of the two */
+        double d2;
+        for (size_t i = 0; i < N; i++) gsl_matrix_set(Th, i, 0, gsl_vector_get(yc, i));
+        rc = repro_dual2d(X, Y, Th, skip, 0, &d2, NULL);
+        r.dual = fmax(r.dual, d2);
+    }
+    gsl_matrix_free(Y), gsl_matrix_free(F), gsl_matrix_free(Th), gsl_vector_free(yc);
     repro_relu2d_sol *sol = NULL;
     if (!rc && solp && mode == MODE_INTERP) {
         /* one block: the struct, its nc masks, its n values (8-byte aligned after the struct) */
@@ -213,7 +244,8 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
         if (!sol) {
             rc = repro_err("relu2d: out of memory");
         } else {
-            *sol = (repro_relu2d_sol){.N = N, .nc = B.nc, .mask = (uint64_t *)(sol + 1), .cost = r.objective};
+            *sol = (repro_relu2d_sol){.N = N, .nc = B.nc, .skip = skip, .mask = (uint64_t *)(sol + 1),
+                                      .cost = r.objective};
             sol->x = (double *)(sol->mask + B.nc);
             memcpy(sol->mask, B.mask, B.nc * sizeof *sol->mask);
             memcpy(sol->x, B.x->data, B.n * sizeof *sol->x);
@@ -227,7 +259,8 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
     r.gap = r.objective - r.dual;
     int status = 0;
     if (st == 1) status = 1, r.reason = "iteration budget exhausted before the barrier bound";
-    else if (!(r.gap <= tol * r.objective)) status = 1, r.reason = "certified gap above tol";
+    /* relative to the objective, or to the labels' spread when the optimum is (near) 0 */
+    else if (!(r.gap <= tol * fmax(r.objective, scale))) status = 1, r.reason = "certified gap above tol";
     if (rep) *rep = r;
     if (netp) *netp = net;
     else repro_net_free(net);
@@ -256,7 +289,7 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
     int status = 0;
     for (int side = 0; side < 2; side++) {
         build B;
-        if (build_problem(&B, X, y, z, MODE_RANGE, 0, rmax)) {
+        if (build_problem(&B, X, y, z, MODE_RANGE, sol->skip, 0, rmax)) {
             build_free(&B);
             return -1;
         }
@@ -272,6 +305,11 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
         sigma -= 2 * delta * (double)B.nc;
         for (size_t j = 0; j < sol->nc; j++) {
             const double *u = sol->x + 4 * j;
+            if (!sol->skip && j == sol->nc - 1) { /* the linear block: the same one */
+                for (int a = 0; a < 4; a++) gsl_vector_set(B.x, 4 * (B.nc - 1) + a, u[a]);
+                sigma += 2 * delta;
+                continue;
+            }
             double sz = z[0] * u[0] + z[1] * u[1] + u[2];
             uint64_t mz = sol->mask[j] | (sz > 0 ? (uint64_t)1 << N : 0);
             size_t k = 0;
@@ -281,10 +319,10 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
             for (int a = 0; a < 4; a++) gsl_vector_set(B.x, 4 * k + a, u[a]);
             sigma += 2 * delta;
         }
-        for (int a = 0; a < 3; a++) gsl_vector_set(B.x, s0 + a, sol->x[4 * sol->nc + a]);
-        gsl_vector_set(B.x, s0 + 3, sigma);
+        for (size_t a = 0; a <= B.na; a++) gsl_vector_set(B.x, s0 + a, sol->x[4 * sol->nc + a]);
+        gsl_vector_set(B.x, s0 + B.na + 1, sigma);
         if (side == 1) gsl_vector_scale(B.c, -1);
-        repro_conebar_opts o = {gap_abs, max_newton};
+        repro_conebar_opts o = {gap_abs, max_newton, NULL};
         repro_conebar_report cr = {0};
         int st = repro_conebar_solve(&B.pb, &o, B.x, B.y, &cr);
         if (newton) *newton += cr.newton;

@@ -1,6 +1,6 @@
 /* repro.convex: exact convex programs whose optima certify trained networks (issue 12).
  *   univariate(ds, {grid, lambda, tol, max_iter})  problems (3) / (9) over a knot grid (unigrid.h)
- *   relu2d(ds, {lambda, tol, max_iter})             the convex reformulation in the plane (relu2d.h)
+ *   relu2d(ds, {lambda, tol, max_iter, skip})       the convex reformulation in the plane (relu2d.h)
  *   range(res, z, {slack, gap, max_iter})           the range of f(z) over the optimal set
  *   certify(net, ds, {lambda, objective, tol, max_rounds})  column generation (colgen.h)
  *   patterns(X)                                     activation patterns in the plane (arrangement.h)
@@ -145,9 +145,10 @@ static gsl_vector_view check2d(lua_State *L, repro_dataset *ds, const char *fn)
 static int l_relu2d(lua_State *L)
 {
 #define FN "convex.relu2d"
-    static const char *const keys[] = {"lambda", "tol", "max_iter", NULL};
+    static const char *const keys[] = {"lambda", "tol", "max_iter", "skip", NULL};
     repro_dataset *ds = lrepro_checkdataset(L, 1, FN);
     lrepro_checkoptions(L, 2, "convex.relu2d", keys);
+    int skip = lrepro_optboolean(L, 2, "skip", 1);
     gsl_vector_view y = check2d(L, ds, "convex.relu2d");
     double lambda = optpos(L, 2, "convex.relu2d", "lambda", 0, 1);
     double tol = opttol(L, 2, "convex.relu2d");
@@ -162,7 +163,7 @@ static int l_relu2d(lua_State *L)
     gsl_vector_memcpy(os->y, &y.vector);
     repro_net *net = NULL;
     repro_relu2d_report r;
-    int st = repro_relu2d_solve(os->X, os->y, lambda, tol, max_iter, &net, &os->sol, &r);
+    int st = repro_relu2d_solve(os->X, os->y, lambda, skip, tol, max_iter, &net, &os->sol, &r);
     if (st < 0) return lrepro_engine_error(L);
     if (st > 0) {
         repro_net_free(net);

@@ -109,7 +109,7 @@ static void test_relu2d(void)
     repro_net *net = NULL;
     repro_relu2d_sol *sol = NULL;
     repro_relu2d_report r;
-    int st = repro_relu2d_solve(X, y, 0, 1e-6, 2000, &net, &sol, &r);
+    int st = repro_relu2d_solve(X, y, 0, 1, 1e-6, 2000, &net, &sol, &r);
     CHECK(st == 0, "relu2d: two squares solved");
     CHECK_CLOSE(r.objective, 4, 4e-6, "relu2d: two squares R* = 4 (independent computation)");
     CHECK(r.gap >= -1e-12 && r.gap <= 1e-6 * r.objective, "relu2d: certified gap");
@@ -119,16 +119,26 @@ static void test_relu2d(void)
     CHECK(st == 0 && fabs(lo - 0.5) < 1e-4 && fabs(hi - 0.5) < 1e-4, "relu2d: f(0.75, 0.75) forced to 0.5");
     st = repro_relu2d_range(X, y, sol, 1e-6, z2, 1e-9, 20000, &lo, &hi, NULL);
     CHECK(st == 0 && fabs(lo - 0.2) < 1e-3 && fabs(hi - 0.8) < 1e-3, "relu2d: f(0.6, 0.9) ranges over [0.2, 0.8]");
+    /* without the skip connection: the same R* and the same forced value (the rotations of the
+     * squares average any optimum's linear part away, so one without it exists: R* = 4) */
+    repro_net_free(net), net = NULL;
+    repro_relu2d_sol *sol0 = NULL;
+    st = repro_relu2d_solve(X, y, 0, 0, 1e-6, 2000, &net, &sol0, &r);
+    CHECK(st == 0 && fabs(r.objective - 4) < 4e-6 && r.interp < 1e-6, "relu2d: no skip, two squares R* = 4");
+    CHECK(net && !net->skip, "relu2d: no skip, the network has no skip connection");
+    st = repro_relu2d_range(X, y, sol0, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL);
+    CHECK(st == 0 && fabs(lo - 0.5) < 1e-4 && fabs(hi - 0.5) < 1e-4, "relu2d: no skip, f(0.75, 0.75) forced to 0.5");
+    repro_relu2d_sol_free(sol0);
     /* tolerance logic: a budget of 5 Newton steps */
     repro_net_free(net), net = NULL;
-    st = repro_relu2d_solve(X, y, 0, 1e-6, 5, &net, NULL, &r);
+    st = repro_relu2d_solve(X, y, 0, 1, 1e-6, 5, &net, NULL, &r);
     CHECK(st == 1 && r.reason, "relu2d: a too small budget returns status 1 with a reason");
     repro_net_free(net);
     /* bad inputs */
     gsl_matrix_set(X, 1, 0, 1), gsl_matrix_set(X, 1, 1, 1);
-    CHECK(repro_relu2d_solve(X, y, 0, 1e-6, 2000, NULL, NULL, &r) == -1, "relu2d: duplicate points refused");
+    CHECK(repro_relu2d_solve(X, y, 0, 1, 1e-6, 2000, NULL, NULL, &r) == -1, "relu2d: duplicate points refused");
     gsl_matrix_set(X, 1, 0, NAN);
-    CHECK(repro_relu2d_solve(X, y, 0, 1e-6, 2000, NULL, NULL, &r) == -1, "relu2d: NaN refused");
+    CHECK(repro_relu2d_solve(X, y, 0, 1, 1e-6, 2000, NULL, NULL, &r) == -1, "relu2d: NaN refused");
     gsl_matrix_free(X);
     repro_relu2d_sol_free(sol);
     /* one neuron: y = (x1)_+ on points where that is the cheapest interpolant: R* = 1 */
@@ -139,9 +149,18 @@ static void test_relu2d(void)
         gsl_matrix_set(X, i, 0, P[i][0]), gsl_matrix_set(X, i, 1, P[i][1]);
         gsl_vector_set(y6, i, P[i][0] > 0 ? P[i][0] : 0);
     }
-    st = repro_relu2d_solve(X, y6, 0, 1e-6, 2000, &net, NULL, &r);
+    st = repro_relu2d_solve(X, y6, 0, 1, 1e-6, 2000, &net, NULL, &r);
     CHECK(st == 0, "relu2d: one-neuron data solved");
     CHECK_CLOSE(r.objective, 1, 1e-5, "relu2d: one-neuron data R* = 1 = ||w|| |v| of (x1)_+");
+    repro_net_free(net);
+    /* affine data y = 2 x1 - x2 + 1/2: free with the skip connection (R* = 0), and without it the
+     * linear part costs its gradient's norm, R* = sqrt(5) (one neuron active on every point) */
+    for (int i = 0; i < 6; i++) gsl_vector_set(y6, i, 2 * P[i][0] - P[i][1] + 0.5);
+    st = repro_relu2d_solve(X, y6, 0, 1, 1e-6, 2000, NULL, NULL, &r);
+    CHECK(st == 0 && fabs(r.objective) < 1e-6, "relu2d: affine data, skip: R* = 0");
+    st = repro_relu2d_solve(X, y6, 0, 0, 1e-6, 2000, &net, NULL, &r);
+    CHECK(st == 0 && fabs(r.objective - sqrt(5)) < 1e-6 * sqrt(5) && r.interp < 1e-8,
+          "relu2d: affine data, no skip: R* = sqrt(5) = ||gradient||");
     repro_net_free(net);
     gsl_matrix_free(X), gsl_vector_free(y), gsl_vector_free(y6);
 }
@@ -254,7 +273,7 @@ static void test_colgen(void)
     CHECK(st == 0 && cg.gap <= 1e-7 * cg.objective, "colgen: certified from scratch");
     repro_relu2d_report r;
     repro_net_free(net), net = NULL;
-    st = repro_relu2d_solve(X, y, 1e-5, 1e-4, 4000, &net, NULL, &r);
+    st = repro_relu2d_solve(X, y, 1e-5, 1, 1e-4, 4000, &net, NULL, &r);
     CHECK(st == 0, "colgen: relu2d lasso form solved");
     CHECK_CLOSE(cg.objective, r.objective, 1e-6 * r.objective, "colgen: same optimum as relu2d (lambda = 1e-5)");
     printf("# colgen: %zu rounds, %zu neurons, objective %.10g, relu2d %.10g\n", cg.rounds, cg.K, cg.objective, r.objective);

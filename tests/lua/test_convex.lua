@@ -37,6 +37,10 @@ local r = assert(C.relu2d(sq))
 T.close("relu2d: two squares R* = 4", r.cost, 4, 4e-3)
 T.ok("relu2d: certified gap", r.gap <= 1e-6 * r.cost, r.gap)
 T.ok("relu2d: 46 patterns (brute force in tests/c)", r.patterns == 46, r.patterns)
+local r0 = assert(C.relu2d(sq, {skip = false}))
+T.close("relu2d{skip = false}: two squares R* = 4 as well", r0.cost, 4, 4e-6)
+T.ok("relu2d{skip = false}: the network has no skip connection", r0.net:params().A == nil, r0.net:params().A)
+T.errors("relu2d: skip must be a boolean", function() C.relu2d(sq, {skip = 1}) end, "skip")
 local fit = 0
 for i, row in ipairs(r.net:eval(X)) do
   fit = math.max(fit, math.abs((type(row) == "table" and row[1] or row) - y[i]))
