@@ -297,9 +297,9 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
          * other blocks get equal tiny neurons for u+ and u- (they cancel in f) */
         size_t N = X->size1, s0 = 4 * B.nc;
         double sigma = rmax - tsum, delta = sigma / (8.0 * (double)B.nc);
-        for (size_t j = 0; j < B.nc; j++) {
-            size_t p = B.pidx[j / 2];
-            for (int a = 0; a < 3; a++) gsl_vector_set(B.x, 4 * j + a, delta * B.arr->u[3 * p + a]);
+        for (size_t j = 0; j < B.nc; j++) { /* (the linear block is the solution's, below) */
+            for (int a = 0; a < 3; a++)
+                gsl_vector_set(B.x, 4 * j + a, B.linear[j] ? 0 : delta * B.arr->u[3 * B.pidx[j / 2] + a]);
             gsl_vector_set(B.x, 4 * j + 3, 2 * delta);
         }
         sigma -= 2 * delta * (double)B.nc;
