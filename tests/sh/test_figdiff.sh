@@ -309,7 +309,8 @@ ok "outside a git repository: exit 2" '[ $rc = 2 ] && grep -q "not inside a git 
 rm -f "$out"/build-?.log
 setsid "$repro" diff "$c1" slow --out "$out" >/dev/null 2>"$tmp/e" &
 pid=$!
-for _ in $(seq 100); do grep -qs "flat .*re-run" "$out/build-b.log" && break; sleep 0.1; done
+# (up to 60 s: on a loaded machine side A's build and side B's start can take more than 10 s)
+for _ in $(seq 600); do grep -qs "flat .*re-run" "$out/build-b.log" && break; sleep 0.1; done
 kill -TERM -- "-$pid" 2>/dev/null
 wait "$pid"; rc=$?
 ok "interrupted (SIGTERM to its process group) while building: exit 2, saying so" \
