@@ -60,6 +60,7 @@ repro.check("map_nonunique_somewhere", total - unique, {ge = 1, fmt = "%.0f"})
 local r0 = assert(C.relu2d(squares, {skip = false}))
 repro.value("Rstar_noskip", r0.cost, {fmt = "%.6f"})
 repro.check("noskip_same_Rstar", math.abs(r0.cost - r.cost) / r.cost, {le = 1e-6, fmt = "%.1e"})
+repro.check("noskip_interpolates", r0.interp, {le = 1e-6, fmt = "%.1e"})
 local maxdiff, compared = 0, 0
 for i = 1, n, 2 do
   for j = 1, n, 2 do
