@@ -85,6 +85,6 @@ for col, item in ipairs{{example[1], "one task"}, {example[2], "three tasks, tas
   ax:line(xs, curves.sample(net, xs), {color = "C0", width = 1.6, label = "convex solver"})
   ax:line(xs, curves.sample(fD, xs), {color = "black", width = 0.9, dash = {3, 2}, label = "$f_D$"})
   ax:points(ds.x, ds:labels(1), {color = "red", size = 3})
-  if col == 1 then ax:legend{pos = "sw"} end
+  if col == 2 then ax:legend{pos = "ne"} end -- the empty corner
 end
 fig:save()
