@@ -29,6 +29,7 @@ static const char *human(double b, char *buf, size_t n)
 
 int repro_mem_check(double bytes, const char *what)
 {
+    if (bytes <= REPRO_MEM_SMALL) return 0;
     double avail = repro_mem_available();
     if (bytes <= avail) return 0;
     char a[32], b[32];
