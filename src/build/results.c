@@ -346,8 +346,16 @@ int repro_results_collect(const char *const *records, size_t n, const char *out_
         repro_strbuf seeds = {0}, over = {0};
         size_t i;
         json_t *s;
-        json_array_foreach(json_object_get(j, "seeds"), i, s)
-            repro_sb_printf(&seeds, "%s%lld", i ? ", " : "", (long long)json_integer_value(s));
+        /* in their order, a run of three or more consecutive seeds as a range: 2511--2535 */
+        json_t *sa = json_object_get(j, "seeds");
+        for (i = 0; i < json_array_size(sa);) {
+            long long first = json_integer_value(json_array_get(sa, i)), last = first;
+            size_t k = i + 1;
+            while (k < json_array_size(sa) && json_integer_value(json_array_get(sa, k)) == last + 1) last++, k++;
+            if (k - i >= 3) repro_sb_printf(&seeds, "%s%lld--%lld", i ? ", " : "", first, last);
+            else k = i + 1, repro_sb_printf(&seeds, "%s%lld", i ? ", " : "", first);
+            i = k;
+        }
         const char *key;
         json_object_foreach(json_object_get(j, "params"), key, s)
         {

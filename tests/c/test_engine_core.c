@@ -152,6 +152,18 @@ static void test_results(const char *dir)
     CHECK(repro_results_collect(two, 2, NULL, NULL, "abc", "v1", NULL) != 0 &&
               strstr(repro_errmsg(), "recorded twice"),
           "the same name from two records refused");
+    /* seeds in their order, runs of three or more as ranges */
+    char rec2[512];
+    snprintf(rec2, sizeof rec2, "%s/runs.json", dir);
+    FILE *f = fopen(rec2, "w");
+    fputs("{\"stage\": \"sw\", \"script\": \"pipeline/sw.lua\", \"seeds\": [7, 3, 4, 5, 6, 9, 10, 12],"
+          " \"params\": {}, \"outputs\": {}, \"values\": []}", f);
+    fclose(f);
+    const char *one[1] = {rec2};
+    CHECK(repro_results_collect(one, 1, NULL, tex, "abc", "v1", NULL) == 0, "collect a record with many seeds");
+    t = repro_read_file(tex, NULL);
+    CHECK(t && strstr(t, "\\reprostage{sw}{pipeline/sw.lua}{7, 3--6, 9, 10, 12}"), "consecutive seeds as a range");
+    free(t);
 }
 
 int main(void)
