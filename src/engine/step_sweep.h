@@ -52,31 +52,42 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
             VEC *restrict gV = g + (d + 1) * NV;
             VEC gs = gsq[u], pn = pen[u];
             /* gv_t = sum_i h_i dF_it and gh_i = sum_t dF_it v_t, four rows at a time (each sum
-             * is still taken in row order, so the blocking does not change the rounding) */
-            for (size_t t = 0; t < T; t++) AT(gV, t) = zero;
+             * is still taken in row order, so the blocking does not change the rounding).  The
+             * first group starts its sums from a zero register, the last one (when N % 4 == 0)
+             * runs the v entries' Adam: separate loops, so that none tests per entry. */
             size_t i = 0;
+            if (N < 4)
+                for (size_t t = 0; t < T; t++) AT(gV, t) = zero;
             for (; i + 4 <= N; i += 4) {
                 const VEC h0 = AT(H, i), h1 = AT(H, i + 1), h2 = AT(H, i + 2), h3 = AT(H, i + 3);
                 VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero;
                 const double *e = dF + i * T;
-                const int fuse = i == last;
-                for (size_t t = 0; t < T; t++) {
-                    const VEC vt = AT(V, t);
-                    const double e0 = e[t], e1 = e[T + t], e2 = e[2 * T + t], e3 = e[3 * T + t];
-                    VEC acc = AT(gV, t);
-                    acc = acc + h0 * e0;
-                    acc = acc + h1 * e1;
-                    acc = acc + h2 * e2;
-                    acc = acc + h3 * e3;
-                    s0 = s0 + vt * e0;
-                    s1 = s1 + vt * e1;
-                    s2 = s2 + vt * e2;
-                    s3 = s3 + vt * e3;
-                    if (fuse)
-                        ADAM_ENTRY(acc + tl * vt, d + 1 + t, 1);
+#define ROWS4(ACC0, TAIL)                                                                          \
+    for (size_t t = 0; t < T; t++) {                                                               \
+        const VEC vt = AT(V, t);                                                                   \
+        const double e0 = e[t], e1 = e[T + t], e2 = e[2 * T + t], e3 = e[3 * T + t];               \
+        VEC acc = (ACC0);                                                                          \
+        acc = acc + h0 * e0;                                                                       \
+        acc = acc + h1 * e1;                                                                       \
+        acc = acc + h2 * e2;                                                                       \
+        acc = acc + h3 * e3;                                                                       \
+        s0 = s0 + vt * e0;                                                                         \
+        s1 = s1 + vt * e1;                                                                         \
+        s2 = s2 + vt * e2;                                                                         \
+        s3 = s3 + vt * e3;                                                                         \
+        TAIL;                                                                                      \
+    }
+                if (i == last) {
+                    if (i == 0)
+                        ROWS4(zero, ADAM_ENTRY(acc + tl * vt, d + 1 + t, 1))
                     else
-                        AT(gV, t) = acc;
+                        ROWS4(AT(gV, t), ADAM_ENTRY(acc + tl * vt, d + 1 + t, 1))
+                } else if (i == 0) {
+                    ROWS4(zero, AT(gV, t) = acc)
+                } else {
+                    ROWS4(AT(gV, t), AT(gV, t) = acc)
                 }
+#undef ROWS4
                 AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
                 AT(gh, i + 1) = (VEC)((VECL)s1 & (h1 > zero));
                 AT(gh, i + 2) = (VEC)((VECL)s2 & (h2 > zero));
@@ -164,14 +175,24 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
                   const VEC v0 = AT(Vn, t), v1 = AT(Vn + BN, t), v2 = AT(Vn + 2 * BN, t),
                             v3 = AT(Vn + 3 * BN, t);
                   VEC *restrict Ft = F + t * N * NV;
-                  for (size_t i = 0; i < N; i++) {
-                      VEC acc = AT(Ft, i);
-                      acc = acc + AT(H, i) * v0;
-                      acc = acc + AT(H + HN, i) * v1;
-                      acc = acc + AT(H + 2 * HN, i) * v2;
-                      acc = acc + AT(H + 3 * HN, i) * v3;
-                      AT(Ft, i) = acc;
+#define FROW(I)                                                                                    \
+    do {                                                                                           \
+        VEC acc = AT(Ft, I);                                                                       \
+        acc = acc + AT(H, I) * v0;                                                                 \
+        acc = acc + AT(H + HN, I) * v1;                                                            \
+        acc = acc + AT(H + 2 * HN, I) * v2;                                                        \
+        acc = acc + AT(H + 3 * HN, I) * v3;                                                        \
+        AT(Ft, I) = acc;                                                                           \
+    } while (0)
+                  size_t i = 0;
+                  for (; i + 4 <= N; i += 4) { /* four rows per trip: less loop control */
+                      FROW(i);
+                      FROW(i + 1);
+                      FROW(i + 2);
+                      FROW(i + 3);
                   }
+                  for (; i < N; i++) FROW(i);
+#undef FROW
               }
           } else {
               for (size_t s = 0; s < ns; s++)
