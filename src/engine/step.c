@@ -21,11 +21,12 @@ typedef long long v2l __attribute__((vector_size(16), may_alias));
  * same layout for the point CUR, Adam's moments M, V and the new point NXT (all 64-byte
  * aligned).  H: per block N groups, the activations at CUR on entry and at NXT on exit.
  * dF: N x T, d(mse)/dF at CUR.  Facc (T x N groups): the hidden layer's share of F(NXT),
- * lane-wise.  G (B groups), GH (N groups): scratch.  PEN[8]: lane-wise ||W||^2 + ||V||^2 at NXT;
+ * lane-wise.  XB: N x d groups of 8 copies of x_ij (a vector operand without a broadcast).
+ * G (B groups), GH (N groups): scratch.  PEN[8]: lane-wise ||W||^2 + ||V||^2 at NXT;
  * GSQ[8]: lane-wise squared norm of the gradient at CUR (its finiteness). */
 typedef struct {
     size_t N, d, T, nb;
-    const double *X, *dF, *cur;
+    const double *XB, *dF, *cur;
     double *nxt, *m, *v, *H, *g, *gh, *Facc;
     double b1, b2, step, isbc2, eps, twolam;
     double *pen, *gsq;
@@ -124,7 +125,7 @@ struct repro_step {
     repro_optim_params p;
     size_t *milestones;
     double *X, *Y, *dF, *F;     /* N x d, N x T, N x T, N x T */
-    v8d *th[3], *m, *v, *H, *g, *gh, *Facc;
+    v8d *th[3], *m, *v, *H, *g, *gh, *Facc, *XB;
     double *tail[3], *tm, *tv, *tg; /* the A, c part (plain doubles) */
     int cur, prev;              /* indices into th / tail; the third is the next point */
     double f, fprev;
@@ -152,6 +153,7 @@ void repro_step_free(repro_step *s)
     free(s->g);
     free(s->gh);
     free(s->Facc);
+    free(s->XB);
     free(s->tm);
     free(s->tv);
     free(s->tg);
@@ -260,6 +262,7 @@ repro_step *repro_step_alloc(const repro_net *net, const gsl_matrix *X, const gs
     s->g = vecs(s->B);
     s->gh = vecs(N);
     s->Facc = vecs(T * N);
+    s->XB = vecs(N * d);
     s->tm = dbls(s->ntail);
     s->tv = dbls(s->ntail);
     s->tg = dbls(s->ntail);
@@ -267,10 +270,13 @@ repro_step *repro_step_alloc(const repro_net *net, const gsl_matrix *X, const gs
     s->work = s->shape ? repro_net_work_alloc(s->shape, N) : NULL;
     s->grad = gsl_vector_alloc(net->P);
     if (!s->X || !s->Y || !s->dF || !s->F || !s->m || !s->v || !s->H || !s->g || !s->gh ||
-        !s->Facc || !s->tm || !s->tv || !s->tg || !s->work || !s->grad)
+        !s->Facc || !s->XB || !s->tm || !s->tv || !s->tg || !s->work || !s->grad)
         goto oom;
     for (size_t i = 0; i < N; i++) {
-        for (size_t j = 0; j < d; j++) s->X[i * d + j] = gsl_matrix_get(X, i, j);
+        for (size_t j = 0; j < d; j++) {
+            s->X[i * d + j] = gsl_matrix_get(X, i, j);
+            for (int l = 0; l < 8; l++) s->XB[i * d + j][l] = s->X[i * d + j];
+        }
         for (size_t t = 0; t < T; t++) s->Y[i * T + t] = gsl_matrix_get(Y, i, t);
     }
     return s;
@@ -436,7 +442,7 @@ int repro_step_iterate(repro_step *s)
     repro_optim_adam_coefs(&s->p, s->t, &step, &isbc2);
     v8d pen, gsq;
     sweep_args a = {
-        .N = s->N, .d = s->d, .T = s->T, .nb = s->nb, .X = s->X, .dF = s->dF,
+        .N = s->N, .d = s->d, .T = s->T, .nb = s->nb, .XB = (const double *)s->XB, .dF = s->dF,
         .cur = (const double *)s->th[s->cur], .nxt = (double *)s->th[nx], .m = (double *)s->m,
         .v = (double *)s->v, .H = (double *)s->H, .g = (double *)s->g, .gh = (double *)s->gh,
         .Facc = (double *)s->Facc, .b1 = s->p.beta1, .b2 = s->p.beta2, .step = step,

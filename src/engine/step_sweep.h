@@ -13,6 +13,8 @@
 #define NV (8 / VW)
 #define SB 4 /* blocks per superblock */
 #define AT(p, q) ((p)[(size_t)(q) * NV])
+/* x_ij broadcast to a vector (XB: N x d groups of 8 equal doubles) */
+#define XV(i, j) (*(const VEC *)(XB + 8 * ((size_t)(i) * d + (j))))
 /* Adam on entry Q of the slice with gradient G (optim.c's formula, same operation order); the
  * squared gradient goes into gs (its finiteness), and with PEN the squared new value into pn */
 #define ADAM_ENTRY(G, Q, PEN)                                                                      \
@@ -29,7 +31,7 @@
 SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
 {
     const size_t N = a->N, d = a->d, T = a->T, B = d + 1 + T;
-    const double *X = a->X, *dF = a->dF;
+    const double *XB = a->XB, *dF = a->dF;
     const double b1 = a->b1, b2 = a->b2, c1 = 1 - b1, c2 = 1 - b2, step = a->step;
     const double isbc2 = a->isbc2, eps = a->eps;
     const VEC zero = {0};
@@ -105,44 +107,50 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
             }
             if (last == N)
                 for (size_t t = 0; t < T; t++) ADAM_ENTRY(AT(gV, t) + tl * AT(V, t), d + 1 + t, 1);
-            /* gw_j = sum_i gh_i x_ij + 2 lambda w_j, gb = sum_i gh_i, and their Adam */
-            size_t j = 0;
-            for (; j + 4 <= d; j += 4) { /* four inputs at a time, each sum in row order */
-                VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-                for (i = 0; i < N; i++) {
-                    const VEC ghi = AT(gh, i);
-                    const double *xi = X + i * d + j;
-                    s0 = s0 + ghi * xi[0];
-                    s1 = s1 + ghi * xi[1];
-                    s2 = s2 + ghi * xi[2];
-                    s3 = s3 + ghi * xi[3];
-                }
-                ADAM_ENTRY(s0 + tl * AT(x, j), j, 1);
-                ADAM_ENTRY(s1 + tl * AT(x, j + 1), j + 1, 1);
-                ADAM_ENTRY(s2 + tl * AT(x, j + 2), j + 2, 1);
-                ADAM_ENTRY(s3 + tl * AT(x, j + 3), j + 3, 1);
-            }
-            for (; j < d; j++) {
-                VEC s0 = zero;
-                for (i = 0; i < N; i++) s0 = s0 + AT(gh, i) * X[i * d + j];
-                ADAM_ENTRY(s0 + tl * AT(x, j), j, 1);
-            }
+            /* gw_j = sum_i gh_i x_ij + 2 lambda w_j, gb = sum_i gh_i, and their Adam (w_1..w_d,
+             * then b): up to four inputs per pass over the rows, the bias sum in the last pass,
+             * each sum in row order */
+#define GW_PASS(NJ, BIAS)                                                                          \
+    do {                                                                                           \
+        VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero, sb_ = zero;                                \
+        for (i = 0; i < N; i++) {                                                                  \
+            const VEC ghi = AT(gh, i);                                                             \
+            if (NJ > 0) s0 = s0 + ghi * XV(i, j);                                                  \
+            if (NJ > 1) s1 = s1 + ghi * XV(i, j + 1);                                              \
+            if (NJ > 2) s2 = s2 + ghi * XV(i, j + 2);                                              \
+            if (NJ > 3) s3 = s3 + ghi * XV(i, j + 3);                                              \
+            if (BIAS) sb_ = sb_ + ghi;                                                             \
+        }                                                                                          \
+        if (NJ > 0) ADAM_ENTRY(s0 + tl * AT(x, j), j, 1);                                          \
+        if (NJ > 1) ADAM_ENTRY(s1 + tl * AT(x, j + 1), j + 1, 1);                                  \
+        if (NJ > 2) ADAM_ENTRY(s2 + tl * AT(x, j + 2), j + 2, 1);                                  \
+        if (NJ > 3) ADAM_ENTRY(s3 + tl * AT(x, j + 3), j + 3, 1);                                  \
+        if (BIAS) sbias = sb_;                                                                     \
+    } while (0)
             VEC sbias = zero;
-            for (i = 0; i < N; i++) sbias = sbias + AT(gh, i);
+            size_t j = 0;
+            for (; j + 4 < d; j += 4) GW_PASS(4, 0);
+            switch (d - j) {
+            case 0: GW_PASS(0, 1); break;
+            case 1: GW_PASS(1, 1); break;
+            case 2: GW_PASS(2, 1); break;
+            case 3: GW_PASS(3, 1); break;
+            default: GW_PASS(4, 1); break;
+            }
+#undef GW_PASS
             ADAM_ENTRY(sbias, d, 0);
             gsq[u] = gs;
             pen[u] = pn;
             /* the activations at the new point */
             const VEC bn = AT(xn, d);
             for (i = 0; i + 4 <= N; i += 4) { /* four rows at a time, each sum in input order */
-                const double *x0 = X + i * d;
                 VEC z0 = zero, z1 = zero, z2 = zero, z3 = zero;
                 for (j = 0; j < d; j++) {
                     const VEC wj = AT(xn, j);
-                    z0 = z0 + x0[j] * wj;
-                    z1 = z1 + x0[d + j] * wj;
-                    z2 = z2 + x0[2 * d + j] * wj;
-                    z3 = z3 + x0[3 * d + j] * wj;
+                    z0 = z0 + XV(i, j) * wj;
+                    z1 = z1 + XV(i + 1, j) * wj;
+                    z2 = z2 + XV(i + 2, j) * wj;
+                    z3 = z3 + XV(i + 3, j) * wj;
                 }
                 z0 = z0 + bn;
                 z1 = z1 + bn;
@@ -154,9 +162,8 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
                 AT(H, i + 3) = (VEC)((VECL)z3 & ~(z3 <= zero));
             }
             for (; i < N; i++) {
-                const double *xi = X + i * d;
                 VEC z = zero;
-                for (j = 0; j < d; j++) z = z + xi[j] * AT(xn, j);
+                for (j = 0; j < d; j++) z = z + XV(i, j) * AT(xn, j);
                 z = z + bn;
                 AT(H, i) = (VEC)((VECL)z & ~(z <= zero));
             }
@@ -213,6 +220,7 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
 #undef NV
 #undef SB
 #undef AT
+#undef XV
 #undef ADAM_ENTRY
 #undef SWEEP_NAME
 #undef SWEEP_TARGET
