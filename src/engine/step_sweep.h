@@ -28,9 +28,17 @@
         if (PEN) pn = pn + x_ * x_;                                                                \
     } while (0)
 
-SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
+#define SWEEP_CAT_(x, y) x##y
+#define SWEEP_CAT(x, y) SWEEP_CAT_(x, y)
+#define SWEEP_IMPL SWEEP_CAT(SWEEP_NAME, _impl)
+/* The sweep for N, d, T (always inlined: SWEEP_NAME calls it with T = 1 as a constant, which
+ * turns the loops over t into straight code for the single-task problems) */
+SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const sweep_args *a,
+                                                                          const size_t N,
+                                                                          const size_t d,
+                                                                          const size_t T)
 {
-    const size_t N = a->N, d = a->d, T = a->T, B = d + 1 + T;
+    const size_t B = d + 1 + T;
     const double *XB = a->XB, *dF = a->dF;
     const double b1 = a->b1, b2 = a->b2, c1 = 1 - b1, c2 = 1 - b2, step = a->step;
     const double isbc2 = a->isbc2, eps = a->eps;
@@ -217,12 +225,23 @@ SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
     }
 }
 
+SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
+{
+    if (a->T == 1)
+        SWEEP_IMPL(a, a->N, a->d, 1);
+    else
+        SWEEP_IMPL(a, a->N, a->d, a->T);
+}
+
 #undef NV
 #undef SB
 #undef AT
 #undef XV
 #undef ADAM_ENTRY
 #undef SWEEP_NAME
+#undef SWEEP_IMPL
+#undef SWEEP_CAT
+#undef SWEEP_CAT_
 #undef SWEEP_TARGET
 #undef VEC
 #undef VECL
