@@ -227,8 +227,16 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
 
 SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
 {
-    if (a->T == 1)
+    if (a->T == 1 && a->d == 1)
+        SWEEP_IMPL(a, a->N, 1, 1);
+    else if (a->T == 1 && a->d == 2)
+        SWEEP_IMPL(a, a->N, 2, 1);
+    else if (a->T == 1)
         SWEEP_IMPL(a, a->N, a->d, 1);
+    else if (a->d == 1)
+        SWEEP_IMPL(a, a->N, 1, a->T);
+    else if (a->d == 2)
+        SWEEP_IMPL(a, a->N, 2, a->T);
     else
         SWEEP_IMPL(a, a->N, a->d, a->T);
 }
