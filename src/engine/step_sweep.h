@@ -121,7 +121,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
 #define GW_PASS(NJ, BIAS)                                                                          \
     do {                                                                                           \
         VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero, sb_ = zero;                                \
-        for (i = 0; i < N; i++) {                                                                  \
+        _Pragma("GCC unroll 2") for (i = 0; i < N; i++) {                                                          \
             const VEC ghi = AT(gh, i);                                                             \
             if (NJ > 0) s0 = s0 + ghi * XV(i, j);                                                  \
             if (NJ > 1) s1 = s1 + ghi * XV(i, j + 1);                                              \
@@ -153,7 +153,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
             const VEC bn = AT(xn, d);
             for (i = 0; i + 4 <= N; i += 4) { /* four rows at a time, each sum in input order */
                 VEC z0 = zero, z1 = zero, z2 = zero, z3 = zero;
-                for (j = 0; j < d; j++) {
+                _Pragma("GCC unroll 4") for (j = 0; j < d; j++) {
                     const VEC wj = AT(xn, j);
                     z0 = z0 + XV(i, j) * wj;
                     z1 = z1 + XV(i + 1, j) * wj;
