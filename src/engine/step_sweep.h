@@ -116,34 +116,47 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
             if (last == N)
                 for (size_t t = 0; t < T; t++) ADAM_ENTRY(AT(gV, t) + tl * AT(V, t), d + 1 + t, 1);
             /* gw_j = sum_i gh_i x_ij + 2 lambda w_j, gb = sum_i gh_i, and their Adam (w_1..w_d,
-             * then b): up to four inputs per pass over the rows, the bias sum in the last pass,
-             * each sum in row order */
+             * then b): up to eight inputs per pass over the rows (independent sums, for the
+             * latency), the bias sum in the last pass, each sum in row order */
 #define GW_PASS(NJ, BIAS)                                                                          \
     do {                                                                                           \
-        VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero, sb_ = zero;                                \
-        _Pragma("GCC unroll 2") for (i = 0; i < N; i++) {                                                          \
+        VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero, s6 = zero,           \
+            s7 = zero, sb_ = zero;                                                                 \
+        _Pragma("GCC unroll 2") for (i = 0; i < N; i++) {                                          \
             const VEC ghi = AT(gh, i);                                                             \
             if (NJ > 0) s0 = s0 + ghi * XV(i, j);                                                  \
             if (NJ > 1) s1 = s1 + ghi * XV(i, j + 1);                                              \
             if (NJ > 2) s2 = s2 + ghi * XV(i, j + 2);                                              \
             if (NJ > 3) s3 = s3 + ghi * XV(i, j + 3);                                              \
+            if (NJ > 4) s4 = s4 + ghi * XV(i, j + 4);                                              \
+            if (NJ > 5) s5 = s5 + ghi * XV(i, j + 5);                                              \
+            if (NJ > 6) s6 = s6 + ghi * XV(i, j + 6);                                              \
+            if (NJ > 7) s7 = s7 + ghi * XV(i, j + 7);                                              \
             if (BIAS) sb_ = sb_ + ghi;                                                             \
         }                                                                                          \
         if (NJ > 0) ADAM_ENTRY(s0 + tl * AT(x, j), j, 1);                                          \
         if (NJ > 1) ADAM_ENTRY(s1 + tl * AT(x, j + 1), j + 1, 1);                                  \
         if (NJ > 2) ADAM_ENTRY(s2 + tl * AT(x, j + 2), j + 2, 1);                                  \
         if (NJ > 3) ADAM_ENTRY(s3 + tl * AT(x, j + 3), j + 3, 1);                                  \
+        if (NJ > 4) ADAM_ENTRY(s4 + tl * AT(x, j + 4), j + 4, 1);                                  \
+        if (NJ > 5) ADAM_ENTRY(s5 + tl * AT(x, j + 5), j + 5, 1);                                  \
+        if (NJ > 6) ADAM_ENTRY(s6 + tl * AT(x, j + 6), j + 6, 1);                                  \
+        if (NJ > 7) ADAM_ENTRY(s7 + tl * AT(x, j + 7), j + 7, 1);                                  \
         if (BIAS) sbias = sb_;                                                                     \
     } while (0)
             VEC sbias = zero;
             size_t j = 0;
-            for (; j + 4 < d; j += 4) GW_PASS(4, 0);
+            for (; j + 8 < d; j += 8) GW_PASS(8, 0);
             switch (d - j) {
             case 0: GW_PASS(0, 1); break;
             case 1: GW_PASS(1, 1); break;
             case 2: GW_PASS(2, 1); break;
             case 3: GW_PASS(3, 1); break;
-            default: GW_PASS(4, 1); break;
+            case 4: GW_PASS(4, 1); break;
+            case 5: GW_PASS(5, 1); break;
+            case 6: GW_PASS(6, 1); break;
+            case 7: GW_PASS(7, 1); break;
+            default: GW_PASS(8, 1); break;
             }
 #undef GW_PASS
             ADAM_ENTRY(sbias, d, 0);
