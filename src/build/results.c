@@ -346,12 +346,18 @@ int repro_results_collect(const char *const *records, size_t n, const char *out_
         repro_strbuf seeds = {0}, over = {0};
         size_t i;
         json_t *s;
-        /* in their order, a run of three or more consecutive seeds as a range: 2511--2535 */
+        /* in their order, a run of three or more consecutive seeds as a range (2511--2535); after
+         * 12 items the count (a sweep can note hundreds: the run record keeps them all) */
         json_t *sa = json_object_get(j, "seeds");
+        size_t items = 0;
         for (i = 0; i < json_array_size(sa);) {
             long long first = json_integer_value(json_array_get(sa, i)), last = first;
             size_t k = i + 1;
             while (k < json_array_size(sa) && json_integer_value(json_array_get(sa, k)) == last + 1) last++, k++;
+            if (++items > 12) {
+                repro_sb_printf(&seeds, ", \\dots{} (%zu seeds)", json_array_size(sa));
+                break;
+            }
             if (k - i >= 3) repro_sb_printf(&seeds, "%s%lld--%lld", i ? ", " : "", first, last);
             else k = i + 1, repro_sb_printf(&seeds, "%s%lld", i ? ", " : "", first);
             i = k;

@@ -164,6 +164,15 @@ static void test_results(const char *dir)
     t = repro_read_file(tex, NULL);
     CHECK(t && strstr(t, "\\reprostage{sw}{pipeline/sw.lua}{7, 3--6, 9, 10, 12}"), "consecutive seeds as a range");
     free(t);
+    f = fopen(rec2, "w");
+    fputs("{\"stage\": \"sw\", \"script\": \"pipeline/sw.lua\", \"seeds\": [1, 3, 5, 7, 9, 11, 13, 15, 17,"
+          " 19, 21, 23, 25, 27, 28, 29], \"params\": {}, \"outputs\": {}, \"values\": []}", f);
+    fclose(f);
+    CHECK(repro_results_collect(one, 1, NULL, tex, "abc", "v1", NULL) == 0, "collect a record with 16 seeds");
+    t = repro_read_file(tex, NULL);
+    CHECK(t && strstr(t, "{1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, \\dots{} (16 seeds)}"),
+          "after 12 items the count of seeds");
+    free(t);
 }
 
 int main(void)
