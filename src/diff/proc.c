@@ -22,6 +22,11 @@ void repro_fmt(char *out, size_t n, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The signal (SIGINT, SIGTERM, SIGHUP) that reached this process while a child ran, or 0. */
+static volatile sig_atomic_t caught;
+static void note_signal(int sig) { caught = sig; }
+int repro_run_signal(void) { return caught; }
+
 int repro_run(const char *const argv[], const char *dir, const char *log, char *cap, size_t ncap,
               int make_env)
 {
@@ -30,11 +35,12 @@ int repro_run(const char *const argv[], const char *dir, const char *log, char *
     fflush(stdout);
     fflush(stderr);
     /* While the child runs, an interrupt (Ctrl-C reaches the whole process group) stops the child
-     * only: this process then sees it fail and removes its temporary worktrees. */
+     * only: this process notes it, sees the child fail and removes its temporary worktrees.  (The
+     * child's own status is no sure sign: make, signalled with its children, can exit with 2.) */
     struct sigaction ign, old[3];
     const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
     memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
+    ign.sa_handler = note_signal;
     sigemptyset(&ign.sa_mask);
     for (int i = 0; i < 3; i++) sigaction(sigs[i], &ign, &old[i]);
     pid_t pid = fork();

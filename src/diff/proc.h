@@ -22,6 +22,9 @@ void repro_fmt(char *out, size_t n, const char *fmt, ...) __attribute__((format(
  * 128 + signal, or 127 when the program could not be started. */
 int repro_run(const char *const argv[], const char *dir, const char *log, char *cap, size_t ncap,
               int make_env);
+/* The signal (SIGINT, SIGTERM or SIGHUP) that reached this process while a child of repro_run
+ * was running, or 0: the interrupt a failed child's status may not show. */
+int repro_run_signal(void);
 /* git with ARGV (argv[0] = "git") here; as repro_run. */
 int repro_git(const char *const argv[], char *cap, size_t ncap, const char *log);
 

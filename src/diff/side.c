@@ -220,6 +220,13 @@ int repro_side_build(const side *s, const char *log)
     const char *argv[] = {"make", "--no-print-directory", "-C", s->proj, target, b_arg, f_arg,
                           NULL};
     int rc = repro_run(argv, NULL, log, NULL, 0, 1);
+    if (rc != 0 && repro_run_signal()) { /* interrupted: say so, whatever make's status says */
+        fprintf(stderr, "repro diff: side %c (%s) failed to build: `make %s` died of signal %d "
+                "(the interrupt reached repro diff too); last lines of %s:\n", s->name, s->label,
+                target, (int)repro_run_signal(), log);
+        repro_tail(log, 15);
+        return -1;
+    }
     if (rc != 0) {
         fprintf(stderr,
                 "repro diff: side %c (%s) failed to build: `make %s` %s %d; last lines "
