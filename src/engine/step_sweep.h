@@ -5,10 +5,14 @@
  * (lanes u VW .. u VW + VW - 1) runs the whole computation alone: entry q of a blocked array is
  * AT(p + u, q).  No FMA contraction (-std=c11 turns it off): every path does the same IEEE
  * operations on every lane, in the same order, whatever VW is.  Adam's update is optim.c's
- * formula operation for operation (repro_optim_adam_update), written here on vectors so that the
- * square roots and divisions of the output weights run inside the loop that computes their
- * gradient (the divider works while the multipliers do).  The data layout and the arrays are
- * described in step.c (sweep_args).  The parameters are #undef'd at the end. */
+ * formula operation for operation (repro_optim_adam_update), written here on vectors; the output
+ * weights' update is split in two, the moments in the loop that computes their gradient and the
+ * square roots and divisions in the superblock's forward pass, which otherwise waits on its
+ * accumulators (the divider works while the loads and the multipliers do: 11 % off a T = 101
+ * step, bench/).  The penalty ||W||^2 + ||V||^2 at the new point is summed lane-wise, each
+ * block's w, then the superblock's v task by task (the order changes f in the last bit, never the
+ * parameters).  The data layout and the arrays are described in step.c (sweep_args).  The
+ * parameters are #undef'd at the end. */
 
 #define NV (8 / VW)
 #define SB 4 /* blocks per superblock */
@@ -16,17 +20,22 @@
 /* x_ij broadcast to a vector (XB: N x d groups of 8 equal doubles) */
 #define XV(i, j) (*(const VEC *)(XB + 8 * ((size_t)(i) * d + (j))))
 /* Adam on entry Q of the slice with gradient G (optim.c's formula, same operation order); the
- * squared gradient goes into gs (its finiteness), and with PEN the squared new value into pn */
-#define ADAM_ENTRY(G, Q, PEN)                                                                      \
+ * squared gradient goes into gs (its finiteness), the squared new value into pn */
+#define ADAM_ENTRY(G, Q)                                                                           \
     do {                                                                                           \
-        const VEC g_ = (G), mi_ = b1 * AT(m, Q) + c1 * g_, vi_ = b2 * AT(v, Q) + c2 * g_ * g_;     \
+        ADAM_MOMENTS(G, Q);                                                                        \
         const VEC x_ = AT(x, Q) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);                         \
-        AT(m, Q) = mi_;                                                                            \
-        AT(v, Q) = vi_;                                                                            \
         AT(xn, Q) = x_;                                                                            \
-        gs = gs + g_ * g_;                                                                         \
-        if (PEN) pn = pn + x_ * x_;                                                                \
+        pn = pn + x_ * x_;                                                                         \
     } while (0)
+/* Its first half, the moments (stored, and left in mi_, vi_) ... */
+#define ADAM_MOMENTS(G, Q)                                                                         \
+    const VEC g_ = (G), mi_ = b1 * AT(m, Q) + c1 * g_, vi_ = b2 * AT(v, Q) + c2 * g_ * g_;         \
+    AT(m, Q) = mi_;                                                                                \
+    AT(v, Q) = vi_;                                                                                \
+    gs = gs + g_ * g_
+/* ... and its second half from the stored moments: the same operations on the same values */
+#define ADAM_FINISH(X, M, V, Q) (AT(X, Q) - step * AT(M, Q) / (VSQRT(AT(V, Q)) * isbc2 + eps))
 
 #define SWEEP_CAT_(x, y) x##y
 #define SWEEP_CAT(x, y) SWEEP_CAT_(x, y)
@@ -89,9 +98,9 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
     }
                 if (i == last) {
                     if (i == 0)
-                        ROWS4(zero, ADAM_ENTRY(acc + tl * vt, d + 1 + t, 1))
+                        ROWS4(zero, ADAM_MOMENTS(acc + tl * vt, d + 1 + t))
                     else
-                        ROWS4(AT(gV, t), ADAM_ENTRY(acc + tl * vt, d + 1 + t, 1))
+                        ROWS4(AT(gV, t), ADAM_MOMENTS(acc + tl * vt, d + 1 + t))
                 } else if (i == 0) {
                     ROWS4(zero, AT(gV, t) = acc)
                 } else {
@@ -114,7 +123,9 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                 AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
             }
             if (last == N)
-                for (size_t t = 0; t < T; t++) ADAM_ENTRY(AT(gV, t) + tl * AT(V, t), d + 1 + t, 1);
+                for (size_t t = 0; t < T; t++) {
+                    ADAM_MOMENTS(AT(gV, t) + tl * AT(V, t), d + 1 + t);
+                }
             /* gw_j = sum_i gh_i x_ij + 2 lambda w_j, gb = sum_i gh_i, and their Adam (w_1..w_d,
              * then b): up to eight inputs per pass over the rows (independent sums, for the
              * latency), the bias sum in the last pass, each sum in row order */
@@ -134,14 +145,14 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
             if (NJ > 7) s7 = s7 + ghi * XV(i, j + 7);                                              \
             if (BIAS) sb_ = sb_ + ghi;                                                             \
         }                                                                                          \
-        if (NJ > 0) ADAM_ENTRY(s0 + tl * AT(x, j), j, 1);                                          \
-        if (NJ > 1) ADAM_ENTRY(s1 + tl * AT(x, j + 1), j + 1, 1);                                  \
-        if (NJ > 2) ADAM_ENTRY(s2 + tl * AT(x, j + 2), j + 2, 1);                                  \
-        if (NJ > 3) ADAM_ENTRY(s3 + tl * AT(x, j + 3), j + 3, 1);                                  \
-        if (NJ > 4) ADAM_ENTRY(s4 + tl * AT(x, j + 4), j + 4, 1);                                  \
-        if (NJ > 5) ADAM_ENTRY(s5 + tl * AT(x, j + 5), j + 5, 1);                                  \
-        if (NJ > 6) ADAM_ENTRY(s6 + tl * AT(x, j + 6), j + 6, 1);                                  \
-        if (NJ > 7) ADAM_ENTRY(s7 + tl * AT(x, j + 7), j + 7, 1);                                  \
+        if (NJ > 0) ADAM_ENTRY(s0 + tl * AT(x, j), j);                                          \
+        if (NJ > 1) ADAM_ENTRY(s1 + tl * AT(x, j + 1), j + 1);                                  \
+        if (NJ > 2) ADAM_ENTRY(s2 + tl * AT(x, j + 2), j + 2);                                  \
+        if (NJ > 3) ADAM_ENTRY(s3 + tl * AT(x, j + 3), j + 3);                                  \
+        if (NJ > 4) ADAM_ENTRY(s4 + tl * AT(x, j + 4), j + 4);                                  \
+        if (NJ > 5) ADAM_ENTRY(s5 + tl * AT(x, j + 5), j + 5);                                  \
+        if (NJ > 6) ADAM_ENTRY(s6 + tl * AT(x, j + 6), j + 6);                                  \
+        if (NJ > 7) ADAM_ENTRY(s7 + tl * AT(x, j + 7), j + 7);                                  \
         if (BIAS) sbias = sb_;                                                                     \
     } while (0)
             VEC sbias = zero;
@@ -159,7 +170,10 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
             default: GW_PASS(8, 1); break;
             }
 #undef GW_PASS
-            ADAM_ENTRY(sbias, d, 0);
+            {
+                ADAM_MOMENTS(sbias, d);
+                AT(xn, d) = AT(x, d) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);
+            }
             gsq[u] = gs;
             pen[u] = pn;
             /* the activations at the new point */
@@ -190,18 +204,35 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
             }
         }
       }
-      /* the superblock's share of the next forward pass: Facc += h_k v_k block after block (the
-       * same additions, in the same order, as one block at a time, with a quarter of the
-       * accumulator traffic) */
+      /* the superblock's output weights: their Adam finished (the square roots and divisions
+       * here, where the divider works while the multipliers and the accumulators' loads do:
+       * in the gradient's loop they held it up), their squares into the penalty (task by task,
+       * block after block), and their share of the next forward pass, Facc += h_k v_k block
+       * after block (the additions of one block at a time, in the same order, with a quarter
+       * of the accumulator traffic) */
       for (int u = 0; u < NV; u++) {
           const size_t BN = 8 * B / VW, HN = 8 * N / VW; /* a block's stride in VECs */
-          const VEC *restrict Vn = (const VEC *)(a->nxt + 8 * sb * B) + u + (d + 1) * NV;
+          const size_t o = 8 * sb * B;
+          const VEC *restrict x = (const VEC *)(a->cur + o) + u, *restrict m = (const VEC *)(a->m + o) + u,
+                    *restrict v = (const VEC *)(a->v + o) + u;
+          VEC *restrict xn = (VEC *)(a->nxt + o) + u;
           const VEC *restrict H = (const VEC *)(a->H + 8 * sb * N) + u;
           VEC *restrict F = Facc + u;
+          VEC pn = pen[u];
           if (ns == SB) {
               for (size_t t = 0; t < T; t++) {
-                  const VEC v0 = AT(Vn, t), v1 = AT(Vn + BN, t), v2 = AT(Vn + 2 * BN, t),
-                            v3 = AT(Vn + 3 * BN, t);
+                  const size_t q = d + 1 + t;
+                  const VEC v0 = ADAM_FINISH(x, m, v, q), v1 = ADAM_FINISH(x + BN, m + BN, v + BN, q),
+                            v2 = ADAM_FINISH(x + 2 * BN, m + 2 * BN, v + 2 * BN, q),
+                            v3 = ADAM_FINISH(x + 3 * BN, m + 3 * BN, v + 3 * BN, q);
+                  AT(xn, q) = v0;
+                  AT(xn + BN, q) = v1;
+                  AT(xn + 2 * BN, q) = v2;
+                  AT(xn + 3 * BN, q) = v3;
+                  pn = pn + v0 * v0;
+                  pn = pn + v1 * v1;
+                  pn = pn + v2 * v2;
+                  pn = pn + v3 * v3;
                   VEC *restrict Ft = F + t * N * NV;
 #define FROW(I)                                                                                    \
     do {                                                                                           \
@@ -223,13 +254,18 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
 #undef FROW
               }
           } else {
-              for (size_t s = 0; s < ns; s++)
-                  for (size_t t = 0; t < T; t++) {
-                      const VEC vt = AT(Vn + s * BN, t);
-                      VEC *restrict Ft = F + t * N * NV;
-                      for (size_t i = 0; i < N; i++) AT(Ft, i) = AT(Ft, i) + AT(H + s * HN, i) * vt;
+              for (size_t t = 0; t < T; t++) {
+                  const size_t q = d + 1 + t;
+                  VEC *restrict Ft = F + t * N * NV;
+                  for (size_t k = 0; k < ns; k++) {
+                      const VEC vt = ADAM_FINISH(x + k * BN, m + k * BN, v + k * BN, q);
+                      AT(xn + k * BN, q) = vt;
+                      pn = pn + vt * vt;
+                      for (size_t i = 0; i < N; i++) AT(Ft, i) = AT(Ft, i) + AT(H + k * HN, i) * vt;
                   }
+              }
           }
+          pen[u] = pn;
       }
     }
     for (int u = 0; u < NV; u++) {
