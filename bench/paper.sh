@@ -4,7 +4,8 @@
 #   no-op    make paper again with nothing changed (every stage "cached")
 #   edit     a comment appended to one pipeline script, then make paper (that stage + LaTeX)
 # Targets (issue 13): clean <= 40 s (moonshot 25 s), no-op < 3 s on the 2-core machine.  Prints a
-# table and writes it to $B/bench/paper.tsv.  BENCH_EDIT names the script to touch (default: the first one).
+# table and writes it to $B/bench/paper.tsv, and each stage's wall and CPU seconds in the clean
+# build to $B/bench/paper-stages.tsv.  BENCH_EDIT names the script to touch (default: the first one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -31,6 +32,15 @@ timed() { # timed LABEL LOG: run make paper in the copy, print the seconds
 script=${BENCH_EDIT:-$(cd "$tmp" && ls pipeline/*.lua 2>/dev/null | head -n 1)}
 [ -n "$script" ] || { echo "bench/paper.sh: no pipeline/*.lua to run" >&2; exit 1; }
 clean=$(timed clean "$out/paper-clean.log")
+# Each stage's own cost in the clean build (build/stages/NAME/timing.tsv, written by repro stage:
+# wall and CPU seconds, sweep points included), most expensive first, then the stages' total.
+for f in "$tmp"/build/stages/*/timing.tsv; do
+    [ -f "$f" ] || continue
+    printf '%s\t%s\n' "$(basename "$(dirname "$f")")" "$(sed -n 2p "$f" | cut -f1,2)"
+done | sort -t $'\t' -k3,3 -gr | awk -F'\t' 'BEGIN { print "stage\twall s\tCPU s" }
+    { print; w += $2; c += $3 } END { printf "all stages\t%.1f (sum)\t%.1f\n", w, c }' \
+    >"$out/paper-stages.tsv.tmp"
+mv "$out/paper-stages.tsv.tmp" "$out/paper-stages.tsv"
 noop=$(timed no-op "$out/paper-noop.log")
 printf '\n-- bench edit\n' >>"$tmp/$script"
 edit=$(timed edit "$out/paper-edit.log")
@@ -48,3 +58,5 @@ verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v < t) ? "met" : "MISSED" }'
 } >"$out/paper.tsv.tmp"
 mv "$out/paper.tsv.tmp" "$out/paper.tsv"
 column -t -s $'\t' "$out/paper.tsv"
+echo
+column -t -s $'\t' "$out/paper-stages.tsv"

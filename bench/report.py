@@ -254,6 +254,18 @@ def table(out, dest):
         w("|" + "---|" * len(rows[0]))
         for r in rows[1:]:
             w("| " + " | ".join(r) + " |")
+    stages_tsv = os.path.join(out, "paper-stages.tsv")
+    if os.path.exists(stages_tsv):
+        w("")
+        w("Each stage in the clean build (its wall and CPU seconds, sweep points included: "
+          "`build/stages/NAME/timing.tsv`); the clean build's rest is compiling and LaTeX.")
+        w("")
+        with open(stages_tsv) as f:
+            rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+        w("| " + " | ".join(rows[0]) + " |")
+        w("|" + "---|" * len(rows[0]))
+        for r in rows[1:]:
+            w("| " + " | ".join(r) + " |")
     if not glob.glob(os.path.join(out, "torch_budget_*.json")):
         return finish(L, verdicts, dest)
     # ---- time to the same objective

@@ -147,6 +147,20 @@ static int run_as_job(const repro_run_opts *o)
     return 0;
 }
 
+/* OUTDIR/timing.tsv: the wall and CPU seconds of the stage's last run (not part of its record,
+ * which must not depend on the machine; make bench tabulates them).  A failure to write it is
+ * reported and otherwise ignored: the stage itself succeeded. */
+static void write_timing(const char *outdir, double wall, double cpu)
+{
+    char path[PATH_MAX], text[160];
+    int n = snprintf(path, sizeof path, "%s/timing.tsv", outdir);
+    if (n < 0 || (size_t)n >= sizeof path) return;
+    n = snprintf(text, sizeof text, "wall_s\tcpu_s\tlaunch\n%.3f\t%.3f\t%s\n", wall, cpu,
+                 repro_launch_get() == REPRO_LAUNCH_SLURM ? "slurm" : "local");
+    if (repro_write_atomic(path, text, (size_t)n) != 0)
+        fprintf(stderr, "repro: note: could not write %s: %s\n", path, repro_errmsg());
+}
+
 int repro_stage_mode(const repro_run_opts *o, repro_stage_how how)
 {
     char stagebuf[256], outbuf[512];
@@ -177,10 +191,12 @@ int repro_stage_mode(const repro_run_opts *o, repro_stage_how how)
     fflush(stdout);
     char rec[600];
     if (repro_path_record(ro.outdir, rec, sizeof rec)) remove(rec);
-    double t0 = repro_now();
+    double t0 = repro_now(), c0 = repro_cpu_seconds();
     int rc = repro_launch_get() == REPRO_LAUNCH_SLURM ? run_as_job(&ro) : repro_run_script(&ro);
     if (rc == 0) {
-        printf("%-12s done in %.2f s\n", ro.stage, repro_now() - t0);
+        double wall = repro_now() - t0;
+        printf("%-12s done in %.2f s\n", ro.stage, wall);
+        write_timing(ro.outdir, wall, repro_cpu_seconds() - c0);
     } else {
         fprintf(stderr, "%-12s FAILED (%s)\n", ro.stage, o->script);
     }

@@ -6,4 +6,8 @@
 
 double repro_now(void);
 
+/* CPU seconds (user + system) used so far by this process and by its children that have been
+ * waited for (getrusage SELF + CHILDREN): a stage's own cost, sweep points run by make included. */
+double repro_cpu_seconds(void);
+
 #endif

@@ -52,6 +52,25 @@ make -s -j2 >"$tmp/out" 2>"$tmp/err"; rc=$?
 ok "make -j2 runs the sweep" "[ $rc = 0 ] && grep -q '6 points, 0 cached, 6 to run' out"
 ok "make -j2 and the earlier runs give identical records and figure data" "cmp -s o/results.json r1.json && cmp -s f/sq.json fig1.json"
 
+# The stage's cost: o/timing.tsv (wall and CPU seconds of its last run), outside its record.  Its
+# CPU time counts the points run in other processes: four points that each burn about 0.2 s of
+# CPU in a loop leave the stage process itself nearly idle under make -j2.
+ok "timing.tsv: a header and the run's wall and CPU seconds" \
+   "[ \"\$(sed -n 1p o/timing.tsv)\" = \"\$(printf 'wall_s\\tcpu_s\\tlaunch')\" ] && awk -F'\\t' 'NR == 2 && \$1 > 0 && \$2 > 0 && \$3 == \"local\" { ok = 1 } END { exit !ok }' o/timing.tsv"
+ok "... and it is no output of the record" "! grep -q timing o/results.json"
+cat >burn.lua <<'LUA'
+local pts = repro.sweep("burn", {i = {1, 2, 3, 4}}, function(p)
+  local t0, x = os.clock(), 0
+  while os.clock() - t0 < 0.2 do x = x + 1 end
+  return {x = x > 0 and 1 or 0}
+end)
+repro.value("n", #pts, {fmt = "%.0f"})
+LUA
+printf 'all:\n\t+@"%s/repro" stage burn.lua --out ob3 --figures f\n' "$bin" >Makefile
+make -s -j2 >"$tmp/out" 2>"$tmp/err"; rc=$?
+ok "a stage's CPU seconds include its points run by make -j2 (4 x 0.2 s)" \
+   "[ $rc = 0 ] && grep -q 'burn: 4 points, 0 cached, 4 to run (local)' out && awk -F'\\t' 'NR == 2 && \$2 >= 0.75 { ok = 1 } END { exit !ok }' ob3/timing.tsv"
+
 # Bad grids and captures are clean errors.
 cat >bad.lua <<'LUA'
 local ds = repro.dataset{x = {0, 1, 2}, y = {0, 1, 0}}
