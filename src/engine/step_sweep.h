@@ -145,14 +145,14 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
             if (NJ > 7) s7 = s7 + ghi * XV(i, j + 7);                                              \
             if (BIAS) sb_ = sb_ + ghi;                                                             \
         }                                                                                          \
-        if (NJ > 0) ADAM_ENTRY(s0 + tl * AT(x, j), j);                                          \
-        if (NJ > 1) ADAM_ENTRY(s1 + tl * AT(x, j + 1), j + 1);                                  \
-        if (NJ > 2) ADAM_ENTRY(s2 + tl * AT(x, j + 2), j + 2);                                  \
-        if (NJ > 3) ADAM_ENTRY(s3 + tl * AT(x, j + 3), j + 3);                                  \
-        if (NJ > 4) ADAM_ENTRY(s4 + tl * AT(x, j + 4), j + 4);                                  \
-        if (NJ > 5) ADAM_ENTRY(s5 + tl * AT(x, j + 5), j + 5);                                  \
-        if (NJ > 6) ADAM_ENTRY(s6 + tl * AT(x, j + 6), j + 6);                                  \
-        if (NJ > 7) ADAM_ENTRY(s7 + tl * AT(x, j + 7), j + 7);                                  \
+        if (NJ > 0) ADAM_ENTRY(s0 + tl * AT(x, j), j);                                             \
+        if (NJ > 1) ADAM_ENTRY(s1 + tl * AT(x, j + 1), j + 1);                                     \
+        if (NJ > 2) ADAM_ENTRY(s2 + tl * AT(x, j + 2), j + 2);                                     \
+        if (NJ > 3) ADAM_ENTRY(s3 + tl * AT(x, j + 3), j + 3);                                     \
+        if (NJ > 4) ADAM_ENTRY(s4 + tl * AT(x, j + 4), j + 4);                                     \
+        if (NJ > 5) ADAM_ENTRY(s5 + tl * AT(x, j + 5), j + 5);                                     \
+        if (NJ > 6) ADAM_ENTRY(s6 + tl * AT(x, j + 6), j + 6);                                     \
+        if (NJ > 7) ADAM_ENTRY(s7 + tl * AT(x, j + 7), j + 7);                                     \
         if (BIAS) sbias = sb_;                                                                     \
     } while (0)
             VEC sbias = zero;
@@ -213,7 +213,8 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
       for (int u = 0; u < NV; u++) {
           const size_t BN = 8 * B / VW, HN = 8 * N / VW; /* a block's stride in VECs */
           const size_t o = 8 * sb * B;
-          const VEC *restrict x = (const VEC *)(a->cur + o) + u, *restrict m = (const VEC *)(a->m + o) + u,
+          const VEC *restrict x = (const VEC *)(a->cur + o) + u,
+                    *restrict m = (const VEC *)(a->m + o) + u,
                     *restrict v = (const VEC *)(a->v + o) + u;
           VEC *restrict xn = (VEC *)(a->nxt + o) + u;
           const VEC *restrict H = (const VEC *)(a->H + 8 * sb * N) + u;
@@ -222,7 +223,8 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
           if (ns == SB) {
               for (size_t t = 0; t < T; t++) {
                   const size_t q = d + 1 + t;
-                  const VEC v0 = ADAM_FINISH(x, m, v, q), v1 = ADAM_FINISH(x + BN, m + BN, v + BN, q),
+                  const VEC v0 = ADAM_FINISH(x, m, v, q),
+                            v1 = ADAM_FINISH(x + BN, m + BN, v + BN, q),
                             v2 = ADAM_FINISH(x + 2 * BN, m + 2 * BN, v + 2 * BN, q),
                             v3 = ADAM_FINISH(x + 3 * BN, m + 3 * BN, v + 3 * BN, q);
                   AT(xn, q) = v0;
