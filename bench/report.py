@@ -243,29 +243,27 @@ def table(out, dest):
         w("| two squares, 101 tasks (K = 800, %s steps) | %s | %s | %s | ≥ %gx: %s |"
           % (ss, cell("squares_T101_engine"), cell("squares_T101_torch"), fmt_x(t2 / e2),
              SQUARES_X, verdict(ok2)))
+    def tsv_table(path):
+        """A tab-separated file (header first) as a Markdown table."""
+        with open(path) as f:
+            rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+        w("| " + " | ".join(rows[0]) + " |")
+        w("|" + "---|" * len(rows[0]))
+        for r in rows[1:]:
+            w("| " + " | ".join(r) + " |")
     paper_tsv = os.path.join(out, "paper.tsv")
     if os.path.exists(paper_tsv):
         w("")
         w("## 5. `make paper` (bench/paper.sh, a fresh copy of the project)")
         w("")
-        with open(paper_tsv) as f:
-            rows = [line.rstrip("\n").split("\t") for line in f]
-        w("| " + " | ".join(rows[0]) + " |")
-        w("|" + "---|" * len(rows[0]))
-        for r in rows[1:]:
-            w("| " + " | ".join(r) + " |")
+        tsv_table(paper_tsv)
     stages_tsv = os.path.join(out, "paper-stages.tsv")
     if os.path.exists(stages_tsv):
         w("")
         w("Each stage in the clean build (its wall and CPU seconds, sweep points included: "
           "`build/stages/NAME/timing.tsv`); the clean build's rest is compiling and LaTeX.")
         w("")
-        with open(stages_tsv) as f:
-            rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
-        w("| " + " | ".join(rows[0]) + " |")
-        w("|" + "---|" * len(rows[0]))
-        for r in rows[1:]:
-            w("| " + " | ".join(r) + " |")
+        tsv_table(stages_tsv)
     if not glob.glob(os.path.join(out, "torch_budget_*.json")):
         return finish(L, verdicts, dest)
     # ---- time to the same objective

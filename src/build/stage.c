@@ -154,7 +154,10 @@ static void write_timing(const char *outdir, double wall, double cpu)
 {
     char path[PATH_MAX], text[160];
     int n = snprintf(path, sizeof path, "%s/timing.tsv", outdir);
-    if (n < 0 || (size_t)n >= sizeof path) return;
+    if (n < 0 || (size_t)n >= sizeof path) {
+        fprintf(stderr, "repro: note: no timing.tsv: the folder name %s is too long\n", outdir);
+        return;
+    }
     n = snprintf(text, sizeof text, "wall_s\tcpu_s\tlaunch\n%.3f\t%.3f\t%s\n", wall, cpu,
                  repro_launch_get() == REPRO_LAUNCH_SLURM ? "slurm" : "local");
     if (repro_write_atomic(path, text, (size_t)n) != 0)
