@@ -281,12 +281,14 @@ static double sweep(glasso_work *w, gsl_matrix *V, int active_only)
  * fixed point in floating point: the gap cannot fall further).  After a round that did not
  * converge, the active-set Newton refinement (newton_phase) is tried; when it fails (the active
  * set is not yet right, or the problem is too large) the next try waits twice as many rounds. */
-static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
-                repro_glasso_report *rep)
+static int bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
+               repro_glasso_report *rep)
 {
     size_t it = 0, round = 0, next_newton = 1, wait = 1;
-    int converged = 0;
-    double gap;
+    int converged = 0, dense_ok = 0;
+    double gap, dense_gap = 0;
+    gsl_matrix *Vdense = V->size2 > 1 ? gsl_matrix_alloc(V->size1, V->size2) : NULL;
+    if (V->size2 > 1 && !Vdense) return repro_err("glasso: out of memory (K = %zu, T = %zu)", V->size1, V->size2);
     for (;;) {
         glasso_residual(w, V, w->R); /* fresh: no drift from the rank-one updates */
         double F = glasso_objective(w, w->R, V);
@@ -304,6 +306,16 @@ static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
             converged = gap <= tol * fmax(glasso_objective(w, w->R, V), 1e-300);
             if (!converged && it < max_iter) converged = glasso_newton_phase(w, tol, max_iter, V, &it, &gap);
             break;
+        }
+        if (round == 0 && V->size2 > 1) { /* several tasks: the interior-point phase first */
+            glasso_residual(w, V, w->R);
+            gap = glasso_gap(w, w->R, V);
+            int bc = glasso_barrier_phase(w, tol, max_iter, V, &it, &gap, Vdense);
+            if (bc == 1) {
+                converged = 1;
+                break;
+            }
+            if (bc < 0) dense_ok = 1, dense_gap = gap;
         }
         double first = -1;
         for (int inner = 0; inner < 1000 && it < max_iter; inner++) {
@@ -324,9 +336,17 @@ static void bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
             next_newton = round + wait;
         }
     }
+    if (!converged && dense_ok) { /* the interior point's V(eta) met tol: better than none */
+        gsl_matrix_memcpy(V, Vdense);
+        glasso_refresh_active(w, V);
+        gap = dense_gap;
+        converged = 1;
+    }
+    gsl_matrix_free(Vdense);
     rep->gap = gap;
     rep->iterations = it;
     rep->converged = converged;
+    return 0;
 }
 
 static int glasso_check(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_matrix *Y,
@@ -442,7 +462,7 @@ static int glasso_run(const gsl_matrix *Phi, const gsl_matrix *Xs, const gsl_mat
     int status = -1;
     if (work_setup(Phi, Xs, Y, lambda, V, &fb, &w) != 0) goto done;
     if (!sparsify) {
-        bcd(&w, tol, max_iter, V, &r);
+        if (bcd(&w, tol, max_iter, V, &r) != 0) goto done;
     } else {
         long removed = glasso_sparsify(&w, V);
         if (removed < 0) {

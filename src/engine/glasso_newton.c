@@ -55,9 +55,10 @@ static void eta_free(eta_work *e)
     gsl_vector_free(e->hd);
 }
 
-/* J at ETA: M = I + c A diag(eta) A^T factorised (Cholesky, into e->M), R = M^{-1} B into RR.
- * Returns J, or NAN when the factorisation fails. */
-static double eta_J(const glasso_work *w, eta_work *e, const double *eta, gsl_matrix *RR)
+/* J at ETA: M = I + c A diag(eta) A^T factorised (Cholesky, into M, N x N), R = M^{-1} B into RR;
+ * AS (N x K) is scratch.  Returns J, or NAN when the factorisation fails. */
+double glasso_eta_J(const glasso_work *w, const double *eta, gsl_matrix *M, gsl_matrix *AS,
+                    gsl_matrix *RR)
 {
     size_t N = w->A->size1, K = w->A->size2, n = 0;
     double c = 2 * w->a / w->lambda, pen = 0;
@@ -65,26 +66,31 @@ static double eta_J(const glasso_work *w, eta_work *e, const double *eta, gsl_ma
         if (!(eta[k] > 0)) continue;
         double s = sqrt(c * eta[k]);
         const double *ak = w->At->data + k * w->At->tda;
-        for (size_t i = 0; i < N; i++) gsl_matrix_set(e->AS, i, n, s * ak[i]);
+        for (size_t i = 0; i < N; i++) gsl_matrix_set(AS, i, n, s * ak[i]);
         pen += eta[k];
         n++;
     }
-    gsl_matrix_set_identity(e->M);
+    gsl_matrix_set_identity(M);
     if (n > 0) {
-        gsl_matrix_const_view S = gsl_matrix_const_submatrix(e->AS, 0, 0, N, n);
-        gsl_blas_dsyrk(CblasLower, CblasNoTrans, 1.0, &S.matrix, 1.0, e->M);
+        gsl_matrix_const_view S = gsl_matrix_const_submatrix(AS, 0, 0, N, n);
+        gsl_blas_dsyrk(CblasLower, CblasNoTrans, 1.0, &S.matrix, 1.0, M);
     }
     gsl_error_handler_t *old = gsl_set_error_handler_off();
-    int st = gsl_linalg_cholesky_decomp1(e->M);
+    int st = gsl_linalg_cholesky_decomp1(M);
     gsl_set_error_handler(old);
     if (st != GSL_SUCCESS) return NAN;
     gsl_matrix_memcpy(RR, w->B);
-    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, e->M, RR);
-    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasTrans, CblasNonUnit, 1.0, e->M, RR);
+    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, M, RR);
+    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasTrans, CblasNonUnit, 1.0, M, RR);
     double br = 0;
     for (size_t i = 0; i < N; i++)
         for (size_t t = 0; t < RR->size2; t++) br += gsl_matrix_get(w->B, i, t) * gsl_matrix_get(RR, i, t);
     return w->a * br + 0.5 * w->lambda * pen;
+}
+
+static double eta_J(const glasso_work *w, eta_work *e, const double *eta, gsl_matrix *RR)
+{
+    return glasso_eta_J(w, eta, e->M, e->AS, RR);
 }
 
 /* d_F = -(H_FF + mu I)^{-1} g_F for the free groups (H built from the factorised M in e->M and
@@ -145,7 +151,7 @@ static int eta_direction(const glasso_work *w, eta_work *e)
 }
 
 /* V = V(eta): v_k = c eta_k c_k (w->C = A^T R at eta); w->nz and w->act follow. */
-static void eta_to_V(glasso_work *w, const double *eta, gsl_matrix *V)
+void glasso_eta_to_V(glasso_work *w, const double *eta, gsl_matrix *V)
 {
     double c = 2 * w->a / w->lambda;
     for (size_t k = 0; k < V->size1; k++)
@@ -356,7 +362,7 @@ static int eta_eval(glasso_work *w, const double *eta, double tol, gsl_matrix *V
                     double *fbest, double *gbest)
 {
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
-    eta_to_V(w, eta, V);
+    glasso_eta_to_V(w, eta, V);
     glasso_residual(w, V, w->R2);
     double F = glasso_objective(w, w->R2, V), gp = glasso_gap(w, w->R2, V);
     int conv = gp <= tol * fmax(F, 1e-300);

@@ -29,9 +29,24 @@ double glasso_objective(const glasso_work *w, const gsl_matrix *R, const gsl_mat
 double glasso_gap(glasso_work *w, const gsl_matrix *R, const gsl_matrix *V);
 /* w->nz and w->act from V (one scan). */
 void glasso_refresh_active(glasso_work *w, const gsl_matrix *V);
+/* J at ETA (glasso_newton.c): M = I + c A diag(eta) A^T factorised into M (N x N, Cholesky),
+ * R = M^{-1} B into RR (N x T), AS (N x K) scratch; NAN when the factorisation fails. */
+double glasso_eta_J(const glasso_work *w, const double *eta, gsl_matrix *M, gsl_matrix *AS,
+                    gsl_matrix *RR);
+/* V = V(eta): v_k = c eta_k c_k with w->C = A^T R(eta); w->nz and w->act follow. */
+void glasso_eta_to_V(glasso_work *w, const double *eta, gsl_matrix *V);
 /* A Newton refinement phase (glasso_newton.c, contract there). */
 int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
                         double *gap);
+/* The interior-point phase (glasso_barrier.c) from V (w->nz matching it, *GAP its gap): primal-
+ * dual log-barrier Newton steps on J over all K groups (each counts as an iteration, while
+ * *IT < MAX_ITER).  Returns 1 when V holds a point whose gap (in *GAP) is <= tol * objective with
+ * exact zeros; -1 when only V(eta) met it: V(eta) is in VDENSE (K x T, its gap in *GAP) and V
+ * holds the last sparse refit, for the coordinate descent to finish; 0 otherwise, with V the
+ * point of smallest relative gap seen (V = 0 when lambda >= lambda_max), or untouched when K >
+ * 2000 or out of memory.  w->nz and w->act follow V. */
+int glasso_barrier_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
+                         double *gap, gsl_matrix *Vdense);
 /* A null direction of the vec(a_k x_k^T), k in IDX (glasso_newton.c, contract there). */
 int glasso_null_direction(const glasso_work *w, const size_t *idx, size_t n, const gsl_matrix *X,
                           int exact, double *delta);

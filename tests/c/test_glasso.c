@@ -854,6 +854,77 @@ static void test_sparsify(gsl_rng *r)
         }
 }
 
+/* (3c) The regime of Figures 5 and 7: eight points in the plane (two squares), K = 400 ReLU
+ * features, T = 41 tasks (the squares' labels and 40 random 0/1 tasks), lambda = 1e-3 / T: many
+ * neurons nearly tight at the optimum, where block coordinate descent and the projected Newton
+ * phase used to run into their iteration cap (README, "The polish").  The solve must converge
+ * (gap <= 1e-10 objective) well inside the cap, from two different starting points, to the same
+ * objective and the same fit (unique at the optimum), satisfy the KKT conditions (checked here
+ * independently) and leave exact zeros: no group below 1e-6 of the largest (the interior-point
+ * phase's near-zero weights must not survive). */
+static void test_multitask_tight(gsl_rng *r)
+{
+    const double sq[8][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1},
+                             {-0.5, -0.5}, {0.5, -0.5}, {0.5, 0.5}, {-0.5, 0.5}};
+    size_t N = 8, K = 400, T = 41;
+    gsl_matrix *Phi = gsl_matrix_alloc(N, K), *Y = gsl_matrix_alloc(N, T);
+    for (size_t k = 0; k < K; k++) {
+        double th = 2 * M_PI * gsl_rng_uniform(r), b = gsl_ran_gaussian(r, 0.7);
+        for (size_t i = 0; i < N; i++)
+            gsl_matrix_set(Phi, i, k, fmax(0, cos(th) * sq[i][0] + sin(th) * sq[i][1] + b));
+    }
+    for (size_t i = 0; i < N; i++)
+        for (size_t t = 0; t < T; t++)
+            gsl_matrix_set(Y, i, t, t == 0 ? (i >= 4) : (double)(gsl_rng_uniform(r) < 0.5));
+    double lambda = 1e-3 / (double)T;
+    gsl_matrix *V[2], *F[2];
+    gsl_vector *c[2];
+    repro_glasso_report rp[2];
+    kkt_result kr = {0};
+    int tiny = 0;
+    for (int run = 0; run < 2; run++) {
+        V[run] = run == 0 ? gsl_matrix_calloc(K, T) : randn(r, K, T);
+        c[run] = gsl_vector_calloc(T);
+        CHECK(repro_glasso_solve(Phi, NULL, Y, lambda, 1e-10, 20000, V[run], NULL, c[run], &rp[run]) == 0,
+              "multi-task tight problem: solved");
+        kkt(Phi, NULL, Y, lambda, V[run], NULL, c[run], &kr);
+        double vmax = 0;
+        for (size_t k = 0; k < K; k++) vmax = fmax(vmax, rownorm(V[run], k));
+        for (size_t k = 0; k < K; k++) tiny += rownorm(V[run], k) > 0 && rownorm(V[run], k) <= 1e-6 * vmax;
+        F[run] = gsl_matrix_alloc(N, T); /* the fit Phi V + 1 c^T */
+        for (size_t i = 0; i < N; i++)
+            for (size_t t = 0; t < T; t++) {
+                double f = gsl_vector_get(c[run], t);
+                for (size_t k = 0; k < K; k++) f += gsl_matrix_get(Phi, i, k) * gsl_matrix_get(V[run], k, t);
+                gsl_matrix_set(F[run], i, t, f);
+            }
+        printf("# multi-task tight, start %d: %zu iterations, gap %.2e of objective %.12e, %d active\n",
+               run, rp[run].iterations, rp[run].gap / rp[run].objective, rp[run].objective, kr.nactive);
+    }
+    CHECK(rp[0].converged && rp[1].converged, "multi-task tight problem: gap <= 1e-10 objective from both starts");
+    CHECK(rp[0].iterations < 2000 && rp[1].iterations < 2000,
+          "multi-task tight problem: converged in < 2000 of the 20000 iterations allowed");
+    CHECK_CLOSE(rp[0].objective, rp[1].objective, 3e-10 * rp[0].objective,
+                "multi-task tight problem: the same optimum from both starts");
+    double df = 0, fn = 0;
+    for (size_t i = 0; i < N; i++)
+        for (size_t t = 0; t < T; t++) {
+            df = fmax(df, fabs(gsl_matrix_get(F[0], i, t) - gsl_matrix_get(F[1], i, t)));
+            fn = fmax(fn, fabs(gsl_matrix_get(F[0], i, t)));
+        }
+    CHECK(df <= 1e-4 * fn, "multi-task tight problem: the same fit from both starts (unique optimum)");
+    CHECK(kr.active <= 1e-6, "multi-task tight problem: KKT, active groups");
+    CHECK(kr.inactive <= 1e-6, "multi-task tight problem: KKT, inactive groups");
+    CHECK(tiny == 0, "multi-task tight problem: exact zeros (no group below 1e-6 of the largest)");
+    for (int run = 0; run < 2; run++) {
+        gsl_matrix_free(V[run]);
+        gsl_matrix_free(F[run]);
+        gsl_vector_free(c[run]);
+    }
+    gsl_matrix_free(Phi);
+    gsl_matrix_free(Y);
+}
+
 int main(void)
 {
     repro_err_init();
@@ -863,6 +934,7 @@ int main(void)
     test_kkt(r);
     test_gap(r);
     test_degenerate();
+    test_multitask_tight(r);
     test_sparsify(r);
     test_certificate_brute(r);
     test_certificate_highdim(r);
