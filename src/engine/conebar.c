@@ -177,25 +177,36 @@ static double newton(work *w, const double *x)
     double *hg = w->r; /* m: A_B H^-1 g_B */
     for (size_t i = 0; i < m; i++) hg[i] = 0;
     double col[4];
-    /* S = A_B H^-1 A_B^T, hg = A_B H^-1 g_B, block by block */
+    /* S = A_B H^-1 A_B^T, hg = A_B H^-1 g_B, block by block.  A row of A that is zero on the
+     * block (about half of them: a data point outside the block's pattern) adds exactly +0 to S
+     * and hg (a sum that starts at +0 and adds products with 0 stays +0), so it is skipped. */
     double *HiAt = malloc(4 * (m + 1) * sizeof *HiAt);
-    if (!HiAt) return -1;
+    size_t *live = malloc((m + 1) * sizeof *live);
+    if (!HiAt || !live) {
+        free(HiAt);
+        free(live);
+        return -1;
+    }
     for (size_t j = 0; j < pb->nc + pb->ns; j++) {
         size_t k0 = j < pb->nc ? 4 * j : 4 * pb->nc + (j - pb->nc), nb = j < pb->nc ? 4 : 1;
         if (j >= pb->nc && pb->stype[j - pb->nc] == REPRO_CB_FREE) continue;
+        size_t nl = 0; /* the rows l <= m (m: the gradient) that are nonzero on the block */
         for (size_t i = 0; i <= m; i++) {
+            int nz = 0;
             for (size_t a = 0; a < nb; a++)
-                col[a] = i < m ? gsl_matrix_get(pb->A, i, k0 + a) : w->g[k0 + a];
+                nz |= (col[a] = i < m ? gsl_matrix_get(pb->A, i, k0 + a) : w->g[k0 + a]) != 0;
+            if (!nz) continue;
             if (nb == 4) solve4(w->H + 16 * j, col);
             else col[0] /= w->hs[j - pb->nc];
             for (size_t a = 0; a < nb; a++) HiAt[nb * i + a] = col[a];
+            live[nl++] = i;
         }
-        for (size_t i = 0; i < m; i++) {
+        for (size_t q = 0; q < nl && live[q] < m; q++) {
+            size_t i = live[q];
             double Ai[4];
-            int nz = 0;
-            for (size_t a = 0; a < nb; a++) nz |= (Ai[a] = gsl_matrix_get(pb->A, i, k0 + a)) != 0;
-            if (!nz) continue;
-            for (size_t l = 0; l <= m; l++) {
+            for (size_t a = 0; a < nb; a++) Ai[a] = gsl_matrix_get(pb->A, i, k0 + a);
+            for (size_t p = 0; p < nl; p++) {
+                size_t l = live[p];
                 double s = 0;
                 for (size_t a = 0; a < nb; a++) s += Ai[a] * HiAt[nb * l + a];
                 if (l < m) *gsl_matrix_ptr(w->K, i, l) += s;
@@ -204,6 +215,7 @@ static double newton(work *w, const double *x)
         }
     }
     free(HiAt);
+    free(live);
     for (size_t i = 0; i < m; i++) {
         double rp = -gsl_vector_get(pb->b, i);
         for (size_t k = 0; k < n; k++) rp += gsl_matrix_get(pb->A, i, k) * x[k];
