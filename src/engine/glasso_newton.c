@@ -375,12 +375,81 @@ static int eta_eval(glasso_work *w, const double *eta, double tol, gsl_matrix *V
     return 0;
 }
 
+/* The projected Newton direction at e->eta (w->C = A^T R at eta): the gradient into e->g, the
+ * groups held at the bound (eta_k <= NEWTON_EPS max eta with dJ/deta_k > 0: d_k = -eta_k), the free
+ * ones' damped Newton step (eta_direction, damping e->damp); *SLOPE = g . d.  -1 when the Newton
+ * system could not be solved. */
+static int eta_projected_step(glasso_work *w, eta_work *e, double *slope)
+{
+    size_t K = w->A->size2, T = w->C->size2;
+    double c = 2 * w->a / w->lambda, emax = 0;
+    for (size_t k = 0; k < K; k++) {
+        double r2 = 0;
+        for (size_t t = 0; t < T; t++) r2 += gsl_matrix_get(w->C, k, t) * gsl_matrix_get(w->C, k, t);
+        e->g[k] = 0.5 * w->lambda - w->a * c * r2;
+        emax = fmax(emax, e->eta[k]);
+    }
+    double eps = NEWTON_EPS * emax;
+    e->nf = 0;
+    for (size_t k = 0; k < K; k++) {
+        e->d[k] = 0;
+        if (e->g[k] > 0 && e->eta[k] <= eps)
+            e->d[k] = -e->eta[k]; /* held at (or pushed to) the bound */
+        else if (w->nrm2[k] > 0)
+            e->free_[e->nf++] = k;
+    }
+    if (e->nf > 0 && eta_direction(w, e) != 0) return -1;
+    *slope = 0;
+    for (size_t k = 0; k < K; k++) *slope += e->g[k] * e->d[k];
+    return 0;
+}
+
+/* The rounding regime, from e->eta with J = J(eta) (w->R = R(eta)): J's decrease is below what
+ * double precision resolves, while the duality gap, first order in the residual where J is second
+ * order, can still be above tol (it then needs R to about tol, J to about tol^2).  Full projected
+ * Newton steps (damping NEWTON_DAMP) are taken while J does not rise above rounding (1e-13
+ * relative) and judged by the gap of V(eta): a point that halves the best gap without raising the
+ * objective above rounding replaces the best (V0, *FBEST, *GAP); the regime ends at the first step
+ * that does not, after ROUND_STEPS steps, or when the gap meets tol (returns 1).  Each step counts
+ * as an iteration. */
+#define ROUND_STEPS 20
+static int eta_rounding(glasso_work *w, eta_work *e, double J, double tol, size_t max_iter,
+                        gsl_matrix *V, gsl_matrix *V0, double *fbest, size_t *it, double *gap)
+{
+    size_t K = w->A->size2;
+    e->damp = NEWTON_DAMP;
+    for (int step = 0; step < ROUND_STEPS && *it < max_iter; step++) {
+        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
+        double slope;
+        if (eta_projected_step(w, e, &slope) != 0) return 0;
+        for (size_t k = 0; k < K; k++) e->et[k] = fmax(0, e->eta[k] + e->d[k]);
+        double Jt = eta_J(w, e, e->et, e->Rt);
+        if (!(isfinite(Jt) && Jt <= J + 1e-13 * fabs(J))) return 0;
+        J = fmin(J, Jt);
+        double *sw = e->eta;
+        e->eta = e->et;
+        e->et = sw;
+        gsl_matrix_memcpy(w->R, e->Rt);
+        (*it)++;
+        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
+        glasso_eta_to_V(w, e->eta, V);
+        glasso_residual(w, V, w->R2);
+        double F = glasso_objective(w, w->R2, V), gp = glasso_gap(w, w->R2, V);
+        if (!(gp < 0.5 * *gap && F <= *fbest + 1e-13 * fabs(*fbest))) return 0;
+        *gap = gp;
+        *fbest = fmin(*fbest, F);
+        gsl_matrix_memcpy(V0, V);
+        if (gp <= tol * fmax(F, 1e-300)) return 1;
+    }
+    return 0;
+}
+
 /* Refinement phase from V: projected Newton steps on J from eta_k = ||v_k|| while the duality
  * gap of V(eta) exceeds tol * objective, at most NEWTON_STEPS of them and while *IT < MAX_ITER
  * (each counts as an iteration).  Returns 1 when the gap criterion was met, 0 otherwise; V is
  * replaced by V(eta) only when its objective is not above that of the entry point, and *GAP then
- * holds its gap.  The phase ends on a failed line search or a decrease of J below 1e-3 tol
- * J (rounding). */
+ * holds its gap.  The phase ends when J no longer decreases measurably (a failed line search
+ * or a decrease below 1e-3 tol J), after the rounding regime (eta_rounding). */
 int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
                         double *gap)
 {
@@ -402,7 +471,7 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
         goto done;
     gsl_matrix_memcpy(V0, V);
     glasso_residual(w, V, w->R);
-    double Fbest = glasso_objective(w, w->R, V), c = 2 * w->a / w->lambda;
+    double Fbest = glasso_objective(w, w->R, V);
     for (size_t k = 0; k < K; k++) e.eta[k] = w->nz[k] ? glasso_row_norm(V, k) : 0;
     e.damp = NEWTON_DAMP0;
     double J = eta_J(w, &e, e.eta, w->R);
@@ -415,26 +484,8 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
         /* duality_gap overwrote w->C: A^T R at eta again */
         gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
         if (eta_reduce(w, &e, &J) < 0) break;
-        double emax = 0;
-        for (size_t k = 0; k < K; k++) {
-            double r2 = 0;
-            for (size_t t = 0; t < T; t++) r2 += gsl_matrix_get(w->C, k, t) * gsl_matrix_get(w->C, k, t);
-            e.g[k] = 0.5 * w->lambda - w->a * c * r2;
-            emax = fmax(emax, e.eta[k]);
-        }
-        double eps = NEWTON_EPS * emax;
-        e.nf = 0;
-        for (size_t k = 0; k < K; k++) {
-            e.d[k] = 0;
-            if (e.g[k] > 0 && e.eta[k] <= eps)
-                e.d[k] = -e.eta[k]; /* held at (or pushed to) the bound */
-            else if (w->nrm2[k] > 0)
-                e.free_[e.nf++] = k;
-        }
-        if (e.nf > 0 && eta_direction(w, &e) != 0) break;
-        double slope = 0;
-        for (size_t k = 0; k < K; k++) slope += e.g[k] * e.d[k];
-        if (!(slope < 0)) break;
+        double slope;
+        if (eta_projected_step(w, &e, &slope) != 0 || !(slope < 0)) break;
         int ok = 0, full = 1;
         for (double t = 1; t > 1e-12; t *= 0.5) {
             double lin = 0;
@@ -454,13 +505,16 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
             }
             full = 0;
         }
-        if (!ok) break;
-        (*it)++;
-        e.damp = full ? fmax(1e-2 * e.damp, NEWTON_DAMP) : fmin(10 * e.damp, 1.0);
-        if (ok == 2) { /* stationary: evaluate this last point and stop */
-            converged = eta_eval(w, e.eta, tol, V, V0, &Fbest, gap);
+        if (ok) (*it)++;
+        if (ok == 2 && eta_eval(w, e.eta, tol, V, V0, &Fbest, gap)) { /* stationary */
+            converged = 1;
             break;
         }
+        if (ok != 1) { /* J no longer decreases measurably: the rounding regime, then stop */
+            converged = eta_rounding(w, &e, J, tol, max_iter, V, V0, &Fbest, it, gap);
+            break;
+        }
+        e.damp = full ? fmax(1e-2 * e.damp, NEWTON_DAMP) : fmin(10 * e.damp, 1.0);
     }
     gsl_matrix_memcpy(V, V0); /* the best point seen (the entry point when none was better) */
     glasso_refresh_active(w, V);
