@@ -73,8 +73,8 @@ static void barrier_hessian(const glasso_work *w, barrier_work *b, double mu, do
 
 /* The Newton direction of phi at b->eta into b->d (b->M holds the Cholesky factor of M(eta),
  * w->C = A^T R(eta), b->g = dJ/deta): (H + damp I) d = -(g - mu / eta), damp = 0 first, then
- * growing while the factorisation fails.  Returns the Newton decrement squared -grad . d, or -1
- * when no direction was found. */
+ * 1e-14, 1e-12, ..., 1 times the largest z_k / eta_k while the factorisation fails (at most nine
+ * tries).  Returns the Newton decrement squared -grad . d, or -1 when no direction was found. */
 static double barrier_direction(const glasso_work *w, barrier_work *b, double mu)
 {
     size_t K = w->A->size2;
@@ -88,7 +88,8 @@ static double barrier_direction(const glasso_work *w, barrier_work *b, double mu
     }
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     double dec = -1;
-    for (double damp = 0; damp <= hmax; damp = damp > 0 ? 100 * damp : 1e-14 * hmax) {
+    double damp = 0;
+    for (int tries = 0; tries < 9; tries++, damp = damp > 0 ? 100 * damp : 1e-14 * hmax) {
         barrier_hessian(w, b, mu, damp);
         if (gsl_linalg_cholesky_decomp1(b->H) != GSL_SUCCESS) continue;
         if (gsl_linalg_cholesky_solve(b->H, b->rhs, b->dir) != GSL_SUCCESS) continue;
