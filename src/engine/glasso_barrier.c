@@ -26,19 +26,16 @@
 #define BARRIER_ZERO 1e-6      /* a group below this share of the largest is set to 0 for a refit */
 
 typedef struct {
-    double *eta, *et, *g, *d, *z; /* K each */
-    double *mem;
-    gsl_matrix *M, *AS, *Rt, *H, *G2; /* N x N, N x K, N x T, K x K, K x K */
-    gsl_vector *rhs, *dir;            /* K */
+    glasso_eta_space s; /* eta, et, g, d; M, AS, Rt, H (the K x K system), rhs, sol */
+    double *z;          /* K: the dual estimate */
+    gsl_matrix *G2;     /* K x K: C C^T */
 } barrier_work;
 
 static void barrier_free(barrier_work *b)
 {
-    free(b->mem);
-    gsl_matrix *m[] = {b->M, b->AS, b->Rt, b->H, b->G2};
-    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) gsl_matrix_free(m[i]);
-    gsl_vector_free(b->rhs);
-    gsl_vector_free(b->dir);
+    glasso_eta_space_free(&b->s);
+    free(b->z);
+    gsl_matrix_free(b->G2);
 }
 
 /* phi at ETA from J at ETA */
@@ -50,16 +47,16 @@ static double barrier_phi(const glasso_work *w, const double *eta, double J, dou
     return J - mu * s;
 }
 
-/* H = 2 a c^2 (A^T M^{-1} A) o (C C^T) + diag(mu / eta^2 + damp), lower triangle (b->AS holds
+/* H = 2 a c^2 (A^T M^{-1} A) o (C C^T) + diag(mu / eta^2 + damp), lower triangle (b->s.AS holds
  * L^{-1} A, M = L L^T; w->C = A^T R).  A group with a zero column gets a unit row. */
 static void barrier_hessian(const glasso_work *w, barrier_work *b, double mu, double damp)
 {
     size_t K = w->A->size2;
     double c = 2 * w->a / w->lambda, s = 2 * w->a * c * c;
-    gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, b->AS, 0.0, b->H);
+    gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0, b->s.AS, 0.0, b->s.H);
     gsl_blas_dsyrk(CblasLower, CblasNoTrans, 1.0, w->C, 0.0, b->G2);
     for (size_t i = 0; i < K; i++) {
-        double *hi = b->H->data + i * b->H->tda;
+        double *hi = b->s.H->data + i * b->s.H->tda;
         const double *gi = b->G2->data + i * b->G2->tda;
         if (!(w->nrm2[i] > 0)) {
             for (size_t j = 0; j < i; j++) hi[j] = 0;
@@ -67,36 +64,36 @@ static void barrier_hessian(const glasso_work *w, barrier_work *b, double mu, do
             continue;
         }
         for (size_t j = 0; j < i; j++) hi[j] = w->nrm2[j] > 0 ? hi[j] * s * gi[j] : 0;
-        hi[i] = hi[i] * s * gi[i] + b->z[i] / b->eta[i] + damp;
+        hi[i] = hi[i] * s * gi[i] + b->z[i] / b->s.eta[i] + damp;
     }
 }
 
-/* The Newton direction of phi at b->eta into b->d (b->M holds the Cholesky factor of M(eta),
- * w->C = A^T R(eta), b->g = dJ/deta): (H + damp I) d = -(g - mu / eta), damp = 0 first, then
+/* The Newton direction of phi at b->s.eta into b->s.d (b->s.M holds the Cholesky factor of M(eta),
+ * w->C = A^T R(eta), b->s.g = dJ/deta): (H + damp I) d = -(g - mu / eta), damp = 0 first, then
  * 1e-14, 1e-12, ..., 1 times the largest z_k / eta_k while the factorisation fails (at most nine
  * tries).  Returns the Newton decrement squared -grad . d, or -1 when no direction was found. */
 static double barrier_direction(const glasso_work *w, barrier_work *b, double mu)
 {
     size_t K = w->A->size2;
-    gsl_matrix_memcpy(b->AS, w->A);
-    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, b->M, b->AS);
+    gsl_matrix_memcpy(b->s.AS, w->A);
+    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, b->s.M, b->s.AS);
     double hmax = 0;
     for (size_t k = 0; k < K; k++) {
-        double gk = w->nrm2[k] > 0 ? b->g[k] - mu / b->eta[k] : 0;
-        gsl_vector_set(b->rhs, k, -gk);
-        if (w->nrm2[k] > 0) hmax = fmax(hmax, b->z[k] / b->eta[k]);
+        double gk = w->nrm2[k] > 0 ? b->s.g[k] - mu / b->s.eta[k] : 0;
+        gsl_vector_set(b->s.rhs, k, -gk);
+        if (w->nrm2[k] > 0) hmax = fmax(hmax, b->z[k] / b->s.eta[k]);
     }
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     double dec = -1;
     double damp = 0;
     for (int tries = 0; tries < 9; tries++, damp = damp > 0 ? 100 * damp : 1e-14 * hmax) {
         barrier_hessian(w, b, mu, damp);
-        if (gsl_linalg_cholesky_decomp1(b->H) != GSL_SUCCESS) continue;
-        if (gsl_linalg_cholesky_solve(b->H, b->rhs, b->dir) != GSL_SUCCESS) continue;
+        if (gsl_linalg_cholesky_decomp1(b->s.H) != GSL_SUCCESS) continue;
+        if (gsl_linalg_cholesky_solve(b->s.H, b->s.rhs, b->s.sol) != GSL_SUCCESS) continue;
         dec = 0;
         for (size_t k = 0; k < K; k++) {
-            b->d[k] = w->nrm2[k] > 0 ? gsl_vector_get(b->dir, k) : 0;
-            dec += gsl_vector_get(b->rhs, k) * b->d[k];
+            b->s.d[k] = w->nrm2[k] > 0 ? gsl_vector_get(b->s.sol, k) : 0;
+            dec += gsl_vector_get(b->s.rhs, k) * b->s.d[k];
         }
         if (isfinite(dec) && dec >= 0) break;
         dec = -1;
@@ -114,7 +111,7 @@ static void barrier_gradient(const glasso_work *w, barrier_work *b)
         const double *ck = w->C->data + k * w->C->tda;
         double r2 = 0;
         for (size_t t = 0; t < T; t++) r2 += ck[t] * ck[t];
-        b->g[k] = 0.5 * w->lambda - w->a * c * r2;
+        b->s.g[k] = 0.5 * w->lambda - w->a * c * r2;
     }
 }
 
@@ -172,17 +169,10 @@ int glasso_barrier_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix
     if (K > BARRIER_MAX_K) return 0;
     barrier_work b = {0};
     int converged = 0;
-    b.mem = malloc(5 * K * sizeof *b.mem);
-    if (b.mem) b.eta = b.mem, b.et = b.mem + K, b.g = b.mem + 2 * K, b.d = b.mem + 3 * K, b.z = b.mem + 4 * K;
-    b.M = gsl_matrix_alloc(N, N);
-    b.AS = gsl_matrix_alloc(N, K);
-    b.Rt = gsl_matrix_alloc(N, T);
-    b.H = gsl_matrix_alloc(K, K);
+    b.z = malloc(K * sizeof *b.z);
     b.G2 = gsl_matrix_alloc(K, K);
-    b.rhs = gsl_vector_alloc(K);
-    b.dir = gsl_vector_alloc(K);
     gsl_matrix *Vbest = gsl_matrix_alloc(K, T), *Vs = gsl_matrix_alloc(K, T);
-    if (!Vs || !b.mem || !b.M || !b.AS || !b.Rt || !b.H || !b.G2 || !b.rhs || !b.dir || !Vbest) goto done;
+    if (glasso_eta_space_alloc(&b.s, N, K, T) != 0 || !b.z || !b.G2 || !Vbest || !Vs) goto done;
     /* lambda >= lambda_max (||2a a_k^T B|| <= lambda for every k): V = 0 is the optimum */
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->B, 0.0, w->C);
     double cmax = 0;
@@ -199,8 +189,8 @@ int glasso_barrier_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix
     for (size_t k = 0; k < K; k++) emax = fmax(emax, w->nz[k] ? glasso_row_norm(V, k) : 0);
     if (!(emax > 0)) emax = 1;
     for (size_t k = 0; k < K; k++)
-        b.eta[k] = w->nrm2[k] > 0 ? fmax(w->nz[k] ? glasso_row_norm(V, k) : 0, 1e-2 * emax) : 0;
-    double J = glasso_eta_J(w, b.eta, b.M, b.AS, w->R);
+        b.s.eta[k] = w->nrm2[k] > 0 ? fmax(w->nz[k] ? glasso_row_norm(V, k) : 0, 1e-2 * emax) : 0;
+    double J = glasso_eta_J(w, b.s.eta, b.s.M, b.s.AS, w->R);
     if (!isfinite(J)) goto done;
     gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
     barrier_gradient(w, &b);
@@ -208,11 +198,11 @@ int glasso_barrier_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix
     double mu = 0;
     size_t live = 0;
     for (size_t k = 0; k < K; k++)
-        if (w->nrm2[k] > 0) mu += b.eta[k] * fabs(b.g[k]), live++;
+        if (w->nrm2[k] > 0) mu += b.s.eta[k] * fabs(b.s.g[k]), live++;
     mu = live > 0 ? mu / (double)live : 0;
     if (!(mu > 0)) goto done;
-    for (size_t k = 0; k < K; k++) b.z[k] = w->nrm2[k] > 0 ? mu / b.eta[k] : 0;
-    double phi = barrier_phi(w, b.eta, J, mu);
+    for (size_t k = 0; k < K; k++) b.z[k] = w->nrm2[k] > 0 ? mu / b.s.eta[k] : 0;
+    double phi = barrier_phi(w, b.s.eta, J, mu);
     int stage_steps = 0, stall = 0, sparse = 0, refit = 0;
     double rprev = HUGE_VAL;
     while (*it < max_iter) {
@@ -222,28 +212,29 @@ int glasso_barrier_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix
         if (!stage_done) {
             double tmax = 1;
             for (size_t k = 0; k < K; k++)
-                if (b.d[k] < 0) tmax = fmin(tmax, -0.99 * b.eta[k] / b.d[k]);
+                if (b.s.d[k] < 0) tmax = fmin(tmax, -0.99 * b.s.eta[k] / b.s.d[k]);
             int ok = 0;
             for (double t = tmax; t > 1e-10 * tmax; t *= 0.5) {
-                for (size_t k = 0; k < K; k++) b.et[k] = b.eta[k] + t * b.d[k];
-                double Jt = glasso_eta_J(w, b.et, b.M, b.AS, b.Rt);
-                double pt = isfinite(Jt) ? barrier_phi(w, b.et, Jt, mu) : NAN;
+                for (size_t k = 0; k < K; k++) b.s.et[k] = b.s.eta[k] + t * b.s.d[k];
+                double Jt = glasso_eta_J(w, b.s.et, b.s.M, b.s.AS, b.s.Rt);
+                double pt = isfinite(Jt) ? barrier_phi(w, b.s.et, Jt, mu) : NAN;
                 if (isfinite(pt) && pt <= phi - 1e-4 * t * dec) {
                     /* the dual step: dz = mu / eta - z - (z / eta) d, at most 0.99 of the way to 0 */
                     double td = 1;
                     for (size_t k = 0; k < K; k++) {
                         if (!(w->nrm2[k] > 0)) continue;
-                        double dz = mu / b.eta[k] - b.z[k] - b.z[k] / b.eta[k] * b.d[k];
+                        double dz = mu / b.s.eta[k] - b.z[k] - b.z[k] / b.s.eta[k] * b.s.d[k];
                         if (dz < 0) td = fmin(td, -0.99 * b.z[k] / dz);
                     }
                     for (size_t k = 0; k < K; k++)
                         if (w->nrm2[k] > 0)
-                            b.z[k] += td * (mu / b.eta[k] - b.z[k] - b.z[k] / b.eta[k] * b.d[k]);
-                    double *sw = b.eta;
-                    b.eta = b.et;
-                    b.et = sw;
+                            b.z[k] += td * (mu / b.s.eta[k] - b.z[k] -
+                                            b.z[k] / b.s.eta[k] * b.s.d[k]);
+                    double *sw = b.s.eta;
+                    b.s.eta = b.s.et;
+                    b.s.et = sw;
                     J = Jt, phi = pt, ok = 1;
-                    gsl_matrix_memcpy(w->R, b.Rt);
+                    gsl_matrix_memcpy(w->R, b.s.Rt);
                     break;
                 }
             }
@@ -258,10 +249,11 @@ int glasso_barrier_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix
         }
         /* end of a stage: the candidate V(eta) (w->R = R(eta) for it), and once its gap is
          * within 100 tol, its sparse refit (barrier_sparse), which ends the phase when it meets tol */
-        J = glasso_eta_J(w, b.eta, b.M, b.AS, w->R); /* also M(eta)'s factor, for the next step */
+        /* (also M(eta)'s factor, for the next step) */
+        J = glasso_eta_J(w, b.s.eta, b.s.M, b.s.AS, w->R);
         if (!isfinite(J)) break;
-        gsl_matrix_memcpy(b.Rt, w->R);
-        double rel = barrier_candidate(w, b.eta, V, Vbest, &rbest, gap), rs = HUGE_VAL;
+        gsl_matrix_memcpy(b.s.Rt, w->R);
+        double rel = barrier_candidate(w, b.s.eta, V, Vbest, &rbest, gap), rs = HUGE_VAL;
         if (rel <= 100 * tol && barrier_sparse(w, V, Vs, tol, max_iter, it, gap, &rs)) {
             gsl_matrix_memcpy(Vbest, V);
             sparse = 1;
@@ -269,14 +261,14 @@ int glasso_barrier_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix
         }
         if (rs < HUGE_VAL && !refit) refit = 1, rprev = HUGE_VAL; /* progress: the refit's from now on */
         if (refit) rel = rs;
-        gsl_matrix_memcpy(w->R, b.Rt);
+        gsl_matrix_memcpy(w->R, b.s.Rt);
         /* rounding: the gap (the candidate's, then the refit's) has not halved for three stages */
         if (rel < 0.5 * rprev) rprev = rel, stall = 0;
         else if (++stall >= 3) break;
         gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
         barrier_gradient(w, &b);
         mu *= BARRIER_MU_FALL;
-        phi = barrier_phi(w, b.eta, J, mu);
+        phi = barrier_phi(w, b.s.eta, J, mu);
         stage_steps = 0;
     }
     converged = sparse;

@@ -33,26 +33,45 @@
 #define NEWTON_EPS 1e-12   /* eps of the projected Newton, relative to max eta */
 
 typedef struct {
-    double *eta, *et, *g, *d;  /* K each: current, trial, gradient, direction (eta and et swap) */
-    double *mem;               /* the 4 K doubles they point into */
+    glasso_eta_space s;        /* eta, et, g, d; M, AS (scaled or gathered columns), Rt, H (n x n
+                                * used), rhs and sol (the free groups' g and step) */
     size_t *free_;             /* the free groups, nf of them */
     size_t nf;
-    gsl_matrix *M, *AS;        /* N x N, and N x K scratch (scaled or gathered columns) */
-    gsl_matrix *Rt;            /* N x T: R at the trial point */
     gsl_matrix *CF;            /* K x T: gathered r_k of the free groups */
-    gsl_matrix *H;             /* K x K at most (n x n used) */
-    gsl_vector *hg, *hd;       /* K */
     double damp;
 } eta_work;
 
+int glasso_eta_space_alloc(glasso_eta_space *s, size_t N, size_t K, size_t T)
+{
+    *s = (glasso_eta_space){0};
+    s->mem = malloc(4 * K * sizeof *s->mem);
+    if (s->mem) s->eta = s->mem, s->et = s->mem + K, s->g = s->mem + 2 * K, s->d = s->mem + 3 * K;
+    s->M = gsl_matrix_alloc(N, N);
+    s->AS = gsl_matrix_alloc(N, K);
+    s->Rt = gsl_matrix_alloc(N, T);
+    s->H = gsl_matrix_alloc(K, K);
+    s->rhs = gsl_vector_alloc(K);
+    s->sol = gsl_vector_alloc(K);
+    if (s->mem && s->M && s->AS && s->Rt && s->H && s->rhs && s->sol) return 0;
+    glasso_eta_space_free(s);
+    return -1;
+}
+
+void glasso_eta_space_free(glasso_eta_space *s)
+{
+    free(s->mem);
+    gsl_matrix *m[] = {s->M, s->AS, s->Rt, s->H};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) gsl_matrix_free(m[i]);
+    gsl_vector_free(s->rhs);
+    gsl_vector_free(s->sol);
+    *s = (glasso_eta_space){0};
+}
+
 static void eta_free(eta_work *e)
 {
-    free(e->mem);
+    glasso_eta_space_free(&e->s);
     free(e->free_);
-    gsl_matrix *m[] = {e->M, e->AS, e->Rt, e->CF, e->H};
-    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) gsl_matrix_free(m[i]);
-    gsl_vector_free(e->hg);
-    gsl_vector_free(e->hd);
+    gsl_matrix_free(e->CF);
 }
 
 /* J at ETA: M = I + c A diag(eta) A^T factorised (Cholesky, into M, N x N), R = M^{-1} B into RR;
@@ -90,10 +109,10 @@ double glasso_eta_J(const glasso_work *w, const double *eta, gsl_matrix *M, gsl_
 
 static double eta_J(const glasso_work *w, eta_work *e, const double *eta, gsl_matrix *RR)
 {
-    return glasso_eta_J(w, eta, e->M, e->AS, RR);
+    return glasso_eta_J(w, eta, e->s.M, e->s.AS, RR);
 }
 
-/* d_F = -(H_FF + mu I)^{-1} g_F for the free groups (H built from the factorised M in e->M and
+/* d_F = -(H_FF + mu I)^{-1} g_F for the free groups (H built from the factorised M in e->s.M and
  * w->C = A^T R); mu = e->damp max diag H, raised tenfold while the factorisation fails. */
 static int eta_direction(const glasso_work *w, eta_work *e)
 {
@@ -101,14 +120,14 @@ static int eta_direction(const glasso_work *w, eta_work *e)
     double c = 2 * w->a / w->lambda, s = 2 * w->a * c * c;
     for (size_t j = 0; j < n; j++) {
         const double *ak = w->At->data + e->free_[j] * w->At->tda;
-        for (size_t i = 0; i < N; i++) gsl_matrix_set(e->AS, i, j, ak[i]);
+        for (size_t i = 0; i < N; i++) gsl_matrix_set(e->s.AS, i, j, ak[i]);
         gsl_vector_const_view ck = gsl_matrix_const_row(w->C, e->free_[j]);
         gsl_vector_view dst = gsl_matrix_row(e->CF, j);
         gsl_vector_memcpy(&dst.vector, &ck.vector);
     }
-    gsl_matrix_view Z = gsl_matrix_submatrix(e->AS, 0, 0, N, n);
-    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, e->M, &Z.matrix);
-    gsl_matrix_view H = gsl_matrix_submatrix(e->H, 0, 0, n, n);
+    gsl_matrix_view Z = gsl_matrix_submatrix(e->s.AS, 0, 0, N, n);
+    gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, e->s.M, &Z.matrix);
+    gsl_matrix_view H = gsl_matrix_submatrix(e->s.H, 0, 0, n, n);
     gsl_matrix_const_view CF = gsl_matrix_const_submatrix(e->CF, 0, 0, n, T);
     gsl_matrix *G2 = gsl_matrix_alloc(n, n);
     gsl_matrix *H0 = gsl_matrix_alloc(n, n);
@@ -128,8 +147,9 @@ static int eta_direction(const glasso_work *w, eta_work *e)
         }
     gsl_matrix_free(G2);
     int st = -1;
-    gsl_vector_view hg = gsl_vector_subvector(e->hg, 0, n), hd = gsl_vector_subvector(e->hd, 0, n);
-    for (size_t j = 0; j < n; j++) gsl_vector_set(&hg.vector, j, e->g[e->free_[j]]);
+    gsl_vector_view hg = gsl_vector_subvector(e->s.rhs, 0, n);
+    gsl_vector_view hd = gsl_vector_subvector(e->s.sol, 0, n);
+    for (size_t j = 0; j < n; j++) gsl_vector_set(&hg.vector, j, e->s.g[e->free_[j]]);
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     for (; hmax > 0 && isfinite(hmax) && e->damp <= 1; e->damp *= 10) {
         gsl_matrix_memcpy(&H.matrix, H0);
@@ -141,7 +161,7 @@ static int eta_direction(const glasso_work *w, eta_work *e)
         for (size_t j = 0; j < n; j++) {
             double dj = -gsl_vector_get(&hd.vector, j);
             if (!isfinite(dj)) st = -1;
-            e->d[e->free_[j]] = dj;
+            e->s.d[e->free_[j]] = dj;
         }
         if (st == 0) break;
     }
@@ -283,7 +303,7 @@ static int eta_reduce(glasso_work *w, eta_work *e, double *J)
     double c = 2 * w->a / w->lambda;
     int removed = 0;
     for (size_t k = 0; k < K; k++)
-        if (e->eta[k] > 0) e->free_[n++] = k;
+        if (e->s.eta[k] > 0) e->free_[n++] = k;
     /* w->C stays fixed in the loop: the Gram matrix of the groups free on entry is computed once
      * and each pass takes the submatrix of the groups still free (the same numbers) */
     double *delta = malloc((n ? n : 1) * sizeof *delta);
@@ -324,25 +344,26 @@ static int eta_reduce(glasso_work *w, eta_work *e, double *J)
         double tb = HUGE_VAL;
         size_t jb = 0;
         for (size_t j = 0; j < n; j++)
-            if (delta[j] < 0 && e->eta[e->free_[j]] / -delta[j] < tb) {
-                tb = e->eta[e->free_[j]] / -delta[j];
+            if (delta[j] < 0 && e->s.eta[e->free_[j]] / -delta[j] < tb) {
+                tb = e->s.eta[e->free_[j]] / -delta[j];
                 jb = j;
             }
         if (!isfinite(tb)) break;
-        memcpy(e->et, e->eta, K * sizeof *e->et);
-        for (size_t j = 0; j < n; j++) e->et[e->free_[j]] = fmax(0, e->eta[e->free_[j]] + tb * delta[j]);
-        e->et[e->free_[jb]] = 0;
-        double Jt = eta_J(w, e, e->et, e->Rt);
+        memcpy(e->s.et, e->s.eta, K * sizeof *e->s.et);
+        for (size_t j = 0; j < n; j++)
+            e->s.et[e->free_[j]] = fmax(0, e->s.eta[e->free_[j]] + tb * delta[j]);
+        e->s.et[e->free_[jb]] = 0;
+        double Jt = eta_J(w, e, e->s.et, e->s.Rt);
         if (!(Jt <= *J)) break;
         *J = Jt;
-        double *sw = e->eta;
-        e->eta = e->et;
-        e->et = sw;
-        gsl_matrix_memcpy(w->R, e->Rt);
+        double *sw = e->s.eta;
+        e->s.eta = e->s.et;
+        e->s.et = sw;
+        gsl_matrix_memcpy(w->R, e->s.Rt);
         removed++;
         size_t m = 0;
         for (size_t j = 0; j < n; j++)
-            if (e->eta[e->free_[j]] > 0) {
+            if (e->s.eta[e->free_[j]] > 0) {
                 e->free_[m] = e->free_[j];
                 pos[m++] = pos[j];
             }
@@ -375,7 +396,7 @@ static int eta_eval(glasso_work *w, const double *eta, double tol, gsl_matrix *V
     return 0;
 }
 
-/* The projected Newton direction at e->eta (w->C = A^T R at eta): the gradient into e->g, the
+/* The projected Newton direction at e->s.eta (w->C = A^T R at eta): the gradient into e->s.g, the
  * groups held at the bound (eta_k <= NEWTON_EPS max eta with dJ/deta_k > 0: d_k = -eta_k), the free
  * ones' damped Newton step (eta_direction, damping e->damp); *SLOPE = g . d.  -1 when the Newton
  * system could not be solved. */
@@ -386,25 +407,25 @@ static int eta_projected_step(glasso_work *w, eta_work *e, double *slope)
     for (size_t k = 0; k < K; k++) {
         double r2 = 0;
         for (size_t t = 0; t < T; t++) r2 += gsl_matrix_get(w->C, k, t) * gsl_matrix_get(w->C, k, t);
-        e->g[k] = 0.5 * w->lambda - w->a * c * r2;
-        emax = fmax(emax, e->eta[k]);
+        e->s.g[k] = 0.5 * w->lambda - w->a * c * r2;
+        emax = fmax(emax, e->s.eta[k]);
     }
     double eps = NEWTON_EPS * emax;
     e->nf = 0;
     for (size_t k = 0; k < K; k++) {
-        e->d[k] = 0;
-        if (e->g[k] > 0 && e->eta[k] <= eps)
-            e->d[k] = -e->eta[k]; /* held at (or pushed to) the bound */
+        e->s.d[k] = 0;
+        if (e->s.g[k] > 0 && e->s.eta[k] <= eps)
+            e->s.d[k] = -e->s.eta[k]; /* held at (or pushed to) the bound */
         else if (w->nrm2[k] > 0)
             e->free_[e->nf++] = k;
     }
     if (e->nf > 0 && eta_direction(w, e) != 0) return -1;
     *slope = 0;
-    for (size_t k = 0; k < K; k++) *slope += e->g[k] * e->d[k];
+    for (size_t k = 0; k < K; k++) *slope += e->s.g[k] * e->s.d[k];
     return 0;
 }
 
-/* The rounding regime, from e->eta with J = J(eta) (w->R = R(eta)): J's decrease is below what
+/* The rounding regime, from e->s.eta with J = J(eta) (w->R = R(eta)): J's decrease is below what
  * double precision resolves, while the duality gap, first order in the residual where J is second
  * order, can still be above tol (it then needs R to about tol, J to about tol^2).  Full projected
  * Newton steps (damping NEWTON_DAMP) are taken while J does not rise above rounding (1e-13
@@ -422,17 +443,17 @@ static int eta_rounding(glasso_work *w, eta_work *e, double J, double tol, size_
         gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
         double slope;
         if (eta_projected_step(w, e, &slope) != 0) return 0;
-        for (size_t k = 0; k < K; k++) e->et[k] = fmax(0, e->eta[k] + e->d[k]);
-        double Jt = eta_J(w, e, e->et, e->Rt);
+        for (size_t k = 0; k < K; k++) e->s.et[k] = fmax(0, e->s.eta[k] + e->s.d[k]);
+        double Jt = eta_J(w, e, e->s.et, e->s.Rt);
         if (!(isfinite(Jt) && Jt <= J + 1e-13 * fabs(J))) return 0;
         J = fmin(J, Jt);
-        double *sw = e->eta;
-        e->eta = e->et;
-        e->et = sw;
-        gsl_matrix_memcpy(w->R, e->Rt);
+        double *sw = e->s.eta;
+        e->s.eta = e->s.et;
+        e->s.et = sw;
+        gsl_matrix_memcpy(w->R, e->s.Rt);
         (*it)++;
         gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, w->A, w->R, 0.0, w->C);
-        glasso_eta_to_V(w, e->eta, V);
+        glasso_eta_to_V(w, e->s.eta, V);
         glasso_residual(w, V, w->R2);
         double F = glasso_objective(w, w->R2, V), gp = glasso_gap(w, w->R2, V);
         if (!(gp < 0.5 * *gap && F <= *fbest + 1e-13 * fabs(*fbest))) return 0;
@@ -456,27 +477,18 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
     size_t K = V->size1, T = V->size2, N = w->A->size1;
     eta_work e = {0};
     int converged = 0;
-    e.mem = malloc(4 * K * sizeof *e.mem);
-    if (e.mem) e.eta = e.mem, e.et = e.mem + K, e.g = e.mem + 2 * K, e.d = e.mem + 3 * K;
     e.free_ = malloc(K * sizeof *e.free_);
-    e.M = gsl_matrix_alloc(N, N);
-    e.AS = gsl_matrix_alloc(N, K);
-    e.Rt = gsl_matrix_alloc(N, T);
     e.CF = gsl_matrix_alloc(K, T);
-    e.H = gsl_matrix_alloc(K, K);
-    e.hg = gsl_vector_alloc(K);
-    e.hd = gsl_vector_alloc(K);
     gsl_matrix *V0 = gsl_matrix_alloc(K, T);
-    if (!e.mem || !e.free_ || !e.M || !e.AS || !e.Rt || !e.CF || !e.H || !e.hg || !e.hd || !V0)
-        goto done;
+    if (glasso_eta_space_alloc(&e.s, N, K, T) != 0 || !e.free_ || !e.CF || !V0) goto done;
     gsl_matrix_memcpy(V0, V);
     glasso_residual(w, V, w->R);
     double Fbest = glasso_objective(w, w->R, V);
-    for (size_t k = 0; k < K; k++) e.eta[k] = w->nz[k] ? glasso_row_norm(V, k) : 0;
+    for (size_t k = 0; k < K; k++) e.s.eta[k] = w->nz[k] ? glasso_row_norm(V, k) : 0;
     e.damp = NEWTON_DAMP0;
-    double J = eta_J(w, &e, e.eta, w->R);
+    double J = eta_J(w, &e, e.s.eta, w->R);
     for (int step = 0; step <= NEWTON_STEPS && isfinite(J); step++) {
-        if (eta_eval(w, e.eta, tol, V, V0, &Fbest, gap)) {
+        if (eta_eval(w, e.s.eta, tol, V, V0, &Fbest, gap)) {
             converged = 1;
             break;
         }
@@ -490,23 +502,23 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
         for (double t = 1; t > 1e-12; t *= 0.5) {
             double lin = 0;
             for (size_t k = 0; k < K; k++) {
-                e.et[k] = fmax(0, e.eta[k] + t * e.d[k]);
-                lin += e.g[k] * (e.et[k] - e.eta[k]);
+                e.s.et[k] = fmax(0, e.s.eta[k] + t * e.s.d[k]);
+                lin += e.s.g[k] * (e.s.et[k] - e.s.eta[k]);
             }
-            double Jt = eta_J(w, &e, e.et, e.Rt);
+            double Jt = eta_J(w, &e, e.s.et, e.s.Rt);
             if (isfinite(Jt) && Jt < J && Jt <= J + 1e-4 * lin) {
                 ok = J - Jt <= 1e-3 * tol * fabs(J) ? 2 : 1;
                 J = Jt;
-                double *sw = e.eta;
-                e.eta = e.et;
-                e.et = sw;
-                gsl_matrix_memcpy(w->R, e.Rt);
+                double *sw = e.s.eta;
+                e.s.eta = e.s.et;
+                e.s.et = sw;
+                gsl_matrix_memcpy(w->R, e.s.Rt);
                 break;
             }
             full = 0;
         }
         if (ok) (*it)++;
-        if (ok == 2 && eta_eval(w, e.eta, tol, V, V0, &Fbest, gap)) { /* stationary */
+        if (ok == 2 && eta_eval(w, e.s.eta, tol, V, V0, &Fbest, gap)) { /* stationary */
             converged = 1;
             break;
         }

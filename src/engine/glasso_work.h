@@ -20,6 +20,19 @@ typedef struct {
     double a, lambda; /* a = 1/(N T) */
 } glasso_work;
 
+/* The workspace of the variational form's Newton methods (glasso_newton.c and glasso_barrier.c):
+ * eta, et (trial), g (dJ/deta), d (direction), K doubles each in one block (eta and et swap);
+ * M (N x N, M(eta)'s Cholesky factor), AS (N x K scratch), Rt (N x T: R at a trial point), H (K x
+ * K: the Newton system), rhs and sol (K).  glasso_eta_space_alloc returns 0, or -1 when out of
+ * memory (everything allocated so far freed); _free takes a zeroed or allocated one. */
+typedef struct {
+    double *eta, *et, *g, *d, *mem;
+    gsl_matrix *M, *AS, *Rt, *H;
+    gsl_vector *rhs, *sol;
+} glasso_eta_space;
+int glasso_eta_space_alloc(glasso_eta_space *s, size_t N, size_t K, size_t T);
+void glasso_eta_space_free(glasso_eta_space *s);
+
 double glasso_row_norm(const gsl_matrix *M, size_t k);
 /* R <- B - A V */
 void glasso_residual(const glasso_work *w, const gsl_matrix *V, gsl_matrix *R);
