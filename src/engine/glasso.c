@@ -280,7 +280,10 @@ static double sweep(glasso_work *w, gsl_matrix *V, int active_only)
  * the gap <= tol * objective, after max_iter sweeps, or when a full sweep changes nothing (a
  * fixed point in floating point: the gap cannot fall further).  After a round that did not
  * converge, the active-set Newton refinement (newton_phase) is tried; when it fails (the active
- * set is not yet right, or the problem is too large) the next try waits twice as many rounds. */
+ * set is not yet right, or the problem is too large) the next try waits twice as many rounds.
+ * With several tasks the interior-point phase (glasso_barrier_phase) runs once, after the first
+ * full sweep; when only its V(eta) met tol (not sparse), the sweeps continue from its sparse
+ * refit and V(eta) is returned if they do not converge.  Returns 0, -1 when out of memory. */
 static int bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
                repro_glasso_report *rep)
 {
@@ -288,7 +291,8 @@ static int bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
     int converged = 0, dense_ok = 0;
     double gap, dense_gap = 0;
     gsl_matrix *Vdense = V->size2 > 1 ? gsl_matrix_alloc(V->size1, V->size2) : NULL;
-    if (V->size2 > 1 && !Vdense) return repro_err("glasso: out of memory (K = %zu, T = %zu)", V->size1, V->size2);
+    if (V->size2 > 1 && !Vdense)
+        return repro_err("glasso: out of memory (K = %zu, T = %zu)", V->size1, V->size2);
     for (;;) {
         glasso_residual(w, V, w->R); /* fresh: no drift from the rank-one updates */
         double F = glasso_objective(w, w->R, V);
