@@ -56,9 +56,10 @@ SANFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
 LDLIBS  := $(DEP_LIBS)
 
 # src/ in folders, one per layer (README, Design): main -> lua -> {build, plot, engine, diff} -> core.
-# The slowest to compile first (step.c alone takes ~8 s: three code paths of the sweep, each
-# specialised), so that a clean build on two cores does not end with one core compiling it.
-SLOW_SRC := src/engine/step.c
+# The slowest to compile first (the fused step's sweep, 4-6 s for each code path: the sweep is
+# specialised for T = 1 and d = 1, 2), so that a clean build on two cores does not end with one
+# core compiling one of them.
+SLOW_SRC := src/engine/step_avx512.c src/engine/step_avx2.c src/engine/step_portable.c
 SRC      := $(SLOW_SRC) $(filter-out $(SLOW_SRC),$(sort $(wildcard src/*.c src/*/*.c)))
 LIBSRC   := $(filter-out src/main.c,$(SRC))
 OBJ      := $(SRC:src/%.c=$(B)/obj/%.o)
@@ -92,9 +93,16 @@ $(B)/asan/repro: $(ASANOBJ)
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/c/%.c $(LIBOBJ) tests/c/check.h | $(B)/tests
-	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(TEST_OBJ) $(LDLIBS)
 $(B)/asan/tests/%: tests/c/%.c $(ASANLIB) tests/c/check.h | $(B)/asan/tests
-	$(CC) $(SANFLAGS) -o $@ $< $(ASANLIB) $(LDLIBS)
+	$(CC) $(SANFLAGS) -o $@ $< $(ASANLIB) $(TEST_OBJ) $(LDLIBS)
+# test_step also runs the AVX-512 path's 8-lane logic compiled without AVX-512
+# (tests/c/sweep_lanes8.c: once, -O1 without debug information, which saves ~20 s of compiling).
+$(B)/tests/test_step $(B)/asan/tests/test_step: TEST_OBJ := $(B)/tests/sweep_lanes8.o
+$(B)/tests/test_step $(B)/asan/tests/test_step: $(B)/tests/sweep_lanes8.o
+$(B)/tests/sweep_lanes8.o: tests/c/sweep_lanes8.c src/engine/step_sweep.h src/engine/sweep.h \
+    $(B)/config.mk | $(B)/tests
+	@echo "CC $<"; $(CC) $(CFLAGS) -O1 -g0 -c $< -o $@
 
 -include $(OBJ:.o=.d) $(ASANOBJ:.o=.d)
 

@@ -7,64 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
-
-/* Eight doubles: one block of neurons (the blocked layout's unit).  may_alias: the same memory
- * is read as doubles by Adam's update and as narrower vectors by the sweeps. */
-typedef double v8d __attribute__((vector_size(64), may_alias));
-typedef double v4d __attribute__((vector_size(32), may_alias));
-typedef long long v4l __attribute__((vector_size(32), may_alias));
-typedef double v2d __attribute__((vector_size(16), may_alias));
-typedef long long v2l __attribute__((vector_size(16), may_alias));
-
-/* One sweep over the neuron blocks (step_sweep.h).  Blocked layout: block k (neurons 8k..8k+7)
- * holds B = d + 1 + T groups of 8 doubles w_1..w_d, b, v_1..v_T, lane l = neuron 8k + l; the
- * same layout for the point CUR, Adam's moments M, V and the new point NXT (all 64-byte
- * aligned).  H: per block N groups, the activations at CUR on entry and at NXT on exit.
- * dF: N x T, d(mse)/dF at CUR.  Facc (T x N groups): the hidden layer's share of F(NXT),
- * lane-wise.  XB: N x d groups of 8 copies of x_ij (a vector operand without a broadcast).
- * G (B groups), GH (N groups): scratch.  PEN[8]: lane-wise ||W||^2 + ||V||^2 at NXT;
- * GSQ[8]: lane-wise squared norm of the gradient at CUR (its finiteness). */
-typedef struct {
-    size_t N, d, T, nb;
-    const double *XB, *dF, *cur;
-    double *nxt, *m, *v, *H, *g, *gh, *Facc;
-    double b1, b2, step, isbc2, eps, twolam;
-    double *pen, *gsq;
-} sweep_args;
-
-typedef void (*sweep_fn)(const sweep_args *);
-
-#if defined(__SSE2__)
-#include <immintrin.h>
-#define VSQRT(x) _mm_sqrt_pd(x)
-#else
-#define VSQRT(x) ((v2d){sqrt((x)[0]), sqrt((x)[1])})
-#endif
-#define SWEEP_NAME sweep_portable
-#define SWEEP_TARGET
-#define VEC v2d
-#define VECL v2l
-#define VW 2
-#include "engine/step_sweep.h"
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#define STEP_X86 1
-typedef long long v8l __attribute__((vector_size(64), may_alias));
-#define SWEEP_NAME sweep_avx2
-#define SWEEP_TARGET __attribute__((target("avx2")))
-#define VEC v4d
-#define VECL v4l
-#define VW 4
-#define VSQRT(x) _mm256_sqrt_pd(x)
-#include "engine/step_sweep.h"
-#define SWEEP_NAME sweep_avx512
-#define SWEEP_TARGET __attribute__((target("avx512f")))
-#define VEC v8d
-#define VECL v8l
-#define VW 8
-#define VSQRT(x) _mm512_sqrt_pd(x)
-#include "engine/step_sweep.h"
-#endif
+#include "engine/sweep.h"
 
 static const char *const PATH_NAMES[] = {"auto", "avx512", "avx2", "portable", "blas"};
 
@@ -76,7 +19,7 @@ const char *repro_step_path_name(repro_step_path path)
 int repro_step_supported(repro_step_path path)
 {
     switch (path) {
-#ifdef STEP_X86
+#ifdef REPRO_SWEEP_X86
     case REPRO_STEP_AVX512:
         return __builtin_cpu_supports("avx512f");
     case REPRO_STEP_AVX2:
@@ -120,7 +63,7 @@ struct repro_step {
     size_t N, d, T, K, nb, B, ntail; /* ntail: A (T x d, skip only) then c (T) */
     int skip;
     repro_step_path path;
-    sweep_fn sweep;
+    repro_sweep_fn sweep;
     double lambda;
     repro_optim_params p;
     size_t *milestones;
@@ -176,17 +119,17 @@ static double *dbls(size_t n)
     return calloc(n ? n : 1, sizeof(double));
 }
 
-static sweep_fn sweep_of(repro_step_path path)
+static repro_sweep_fn sweep_of(repro_step_path path)
 {
     switch (path) {
-#ifdef STEP_X86
+#ifdef REPRO_SWEEP_X86
     case REPRO_STEP_AVX512:
-        return sweep_avx512;
+        return repro_sweep_avx512;
     case REPRO_STEP_AVX2:
-        return sweep_avx2;
+        return repro_sweep_avx2;
 #endif
     case REPRO_STEP_PORTABLE:
-        return sweep_portable;
+        return repro_sweep_portable;
     default:
         return NULL;
     }
@@ -208,7 +151,7 @@ repro_step *repro_step_alloc(const repro_net *net, const gsl_matrix *X, const gs
         repro_err("step: lambda must be a finite number >= 0, got %g", lambda);
         return NULL;
     }
-    sweep_fn sweep = sweep_of(path);
+    repro_sweep_fn sweep = sweep_of(path);
     if (!sweep || !repro_step_supported(path)) {
         repro_err("step: code path %s is not available on this CPU", repro_step_path_name(path));
         return NULL;
@@ -478,3 +421,4 @@ double repro_step_f(const repro_step *s) { return s->f; }
 size_t repro_step_steps(const repro_step *s) { return s->t; }
 double repro_step_lr(const repro_step *s) { return repro_optim_lr_at(&s->p, s->t); }
 repro_step_path repro_step_path_of(const repro_step *s) { return s->path; }
+void repro_step_use_sweep(repro_step *s, repro_sweep_fn fn) { s->sweep = fn; }

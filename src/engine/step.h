@@ -13,10 +13,10 @@
  * relative after 1000 steps on the bench problems; tests/c/test_step.c pins it).
  *
  * Code paths (repro_step_path): the block sweep is one C function written with GCC/clang vector
- * types, compiled three times (AVX-512F, AVX2, baseline) and chosen at run time from the CPU;
- * none contracts to FMA, so all three compute bit-identical results.  The environment variable
- * REPRO_STEP = avx512 | avx2 | portable | blas | auto forces a path (tests, bench); "blas" means
- * "do not use the fused step" (train.c then runs optim.h's Adam on BLAS products).
+ * types, compiled three times (AVX-512F, AVX2, baseline; sweep.h) and chosen at run time from
+ * the CPU; none contracts to FMA, so all three compute bit-identical results.  The environment
+ * variable REPRO_STEP = avx512 | avx2 | portable | blas | auto forces a path (tests, bench);
+ * "blas" means "do not use the fused step" (train.c then runs optim.h's Adam on BLAS products).
  * repro_step_choose picks the fused step when N <= REPRO_STEP_MAX_N (BLAS's overhead dominates
  * small products, and the fused step's accumulators stay in L1/L2), BLAS otherwise.
  *

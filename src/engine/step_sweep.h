@@ -1,4 +1,5 @@
-/* step_sweep.h: the block sweep of the fused step, included by step.c once per code path with
+/* step_sweep.h: the block sweep of the fused step (sweep.h states its contract), included once
+ * by each code path's file (step_portable.c, step_avx2.c, step_avx512.c) after sweep.h, with
  * SWEEP_NAME (the function's name), SWEEP_TARGET (its target attribute, possibly empty), VEC and
  * VECL (a native vector of VW doubles and its integer twin) and VSQRT (its exact square root)
  * defined.  A block of 8 neurons is NV = 8 / VW vectors; the lanes are independent, so slice u
@@ -11,7 +12,7 @@
  * accumulators (the divider works while the loads and the multipliers do: 11 % off a T = 101
  * step, bench/).  The penalty ||W||^2 + ||V||^2 at the new point is summed lane-wise, each
  * block's w, then the superblock's v task by task (the order changes f in the last bit, never the
- * parameters).  The data layout and the arrays are described in step.c (sweep_args).  The
+ * parameters).  The data layout and the arrays are described in sweep.h (sweep_args).  The
  * parameters are #undef'd at the end. */
 
 #define NV (8 / VW)
@@ -276,7 +277,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
     }
 }
 
-SWEEP_TARGET static void SWEEP_NAME(const sweep_args *a)
+SWEEP_TARGET void SWEEP_NAME(const sweep_args *a)
 {
     if (a->T == 1 && a->d == 1)
         SWEEP_IMPL(a, a->N, 1, 1);

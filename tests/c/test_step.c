@@ -2,7 +2,9 @@
  * after N steps, objective and parameters, on every code path this CPU runs (AVX-512, AVX2,
  * portable, forced through step.h's interface and through REPRO_STEP for train.c), T = 1 and
  * T > 1, skip on and off, K not a multiple of 8, N not a multiple of 4; the paths give
- * bit-identical results; the NaN rollback ends where the reference ends; path selection. */
+ * bit-identical results; the NaN rollback ends where the reference ends; path selection.  The
+ * AVX-512 path's 8-lane logic also runs on CPUs without AVX-512: the sweep's source compiled with
+ * 8 lanes per vector and no target (tests/c/sweep_lanes8.c). */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_rng.h>
@@ -17,7 +19,20 @@
 #include "engine/net.h"
 #include "engine/optim.h"
 #include "engine/step.h"
+#include "engine/sweep.h"
 #include "engine/train.h"
+
+/* step_sweep.h with step_avx512.c's parameters but no target (tests/c/sweep_lanes8.c) */
+void sweep_lanes8(const sweep_args *a);
+
+/* The code paths under test: step.h's three, and the 8-lane logic on the portable path's
+ * allocation. */
+#define LANES8 (REPRO_STEP_PORTABLE + 1)
+static const char *variant_name(int path)
+{
+    return path == LANES8 ? "8 lanes (AVX-512's logic, no target)"
+                          : repro_step_path_name((repro_step_path)path);
+}
 
 typedef struct {
     const char *name;
@@ -82,13 +97,15 @@ static void test_against_reference(const problem *pb)
     double fref = repro_optim_f(ref);
     gsl_vector *first = NULL, *theta = gsl_vector_alloc(net->P);
     char name[160];
-    for (int path = REPRO_STEP_AVX512; path <= REPRO_STEP_PORTABLE; path++) {
-        const char *pn = repro_step_path_name((repro_step_path)path);
-        if (!repro_step_supported((repro_step_path)path)) {
+    for (int path = REPRO_STEP_AVX512; path <= LANES8; path++) {
+        const char *pn = variant_name(path);
+        if (path != LANES8 && !repro_step_supported((repro_step_path)path)) {
             printf("# %s: %s path skipped (this CPU lacks it)\n", pb->name, pn);
             continue;
         }
-        repro_step *s = repro_step_alloc(net, X, Y, pb->lambda, &p, (repro_step_path)path);
+        const repro_step_path alloc_path = path == LANES8 ? REPRO_STEP_PORTABLE : (repro_step_path)path;
+        repro_step *s = repro_step_alloc(net, X, Y, pb->lambda, &p, alloc_path);
+        if (s && path == LANES8) repro_step_use_sweep(s, sweep_lanes8);
         int ok = s && repro_step_set(s, net->theta) == 0;
         for (size_t k = 0; ok && k < pb->steps; k++) ok = repro_step_iterate(s) == GSL_SUCCESS;
         ok = ok && repro_step_finish(s) == GSL_SUCCESS;
@@ -235,6 +252,9 @@ int main(void)
         {"squares T=1 K=800", 8, 2, 1, 800, 1, 1e-3, 1000, REPRO_LR_CONSTANT, 1e-2, 0},
         {"teacher T=25 K=37 N=13 no skip", 13, 5, 25, 37, 0, 1e-4, 1000, REPRO_LR_COSINE, 1e-2, 0},
         {"fig4 T=2 K=20 N=5", 5, 1, 2, 20, 1, 1e-5, 1000, REPRO_LR_STEP, 1e-2, 0},
+        /* the sweep's other specialisations: T = 1 with d = 1, and with any other d */
+        {"fig4 T=1 K=21 N=6", 6, 1, 1, 21, 1, 1e-5, 1000, REPRO_LR_COSINE, 1e-2, 0},
+        {"teacher T=1 K=45 N=22", 22, 5, 1, 45, 1, 1e-4, 1000, REPRO_LR_COSINE, 1e-2, 0},
         /* at a constant 1e-2 this problem's trajectory is chaotic after ~300 steps (Adam near
          * the optimum: 1e-16 grows to 1e-8 by step 1000, whatever the summation order); random
          * labels on random inputs are chaotic at 1e-3 already */

@@ -1,0 +1,15 @@
+/* step_avx2: the fused step's sweep (sweep.h) in AVX2 code, 4 lanes per vector (x86-64 only). */
+#include "engine/sweep.h"
+
+#include <string.h>
+
+#ifdef REPRO_SWEEP_X86
+#include <immintrin.h>
+#define SWEEP_NAME repro_sweep_avx2
+#define SWEEP_TARGET __attribute__((target("avx2")))
+#define VEC v4d
+#define VECL v4l
+#define VW 4
+#define VSQRT(x) _mm256_sqrt_pd(x)
+#include "engine/step_sweep.h"
+#endif
