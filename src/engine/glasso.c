@@ -293,6 +293,15 @@ static int bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
     gsl_matrix *Vdense = V->size2 > 1 ? gsl_matrix_alloc(V->size1, V->size2) : NULL;
     if (V->size2 > 1 && !Vdense)
         return repro_err("glasso: out of memory (K = %zu, T = %zu)", V->size1, V->size2);
+    if (V->size2 == 1) {
+        int lc = glasso_lars_phase(w, tol, max_iter, V, &it, &gap);
+        if (lc < 0) return repro_err("glasso: out of memory (K = %zu, N = %zu)", V->size1, w->A->size1);
+        if (lc == 0 && it < max_iter) { /* near the optimum, on nearly its support */
+            glasso_residual(w, V, w->R);
+            gap = glasso_gap(w, w->R, V);
+            glasso_newton_phase(w, tol, max_iter, V, &it, &gap);
+        }
+    }
     for (;;) {
         glasso_residual(w, V, w->R); /* fresh: no drift from the rank-one updates */
         double F = glasso_objective(w, w->R, V);

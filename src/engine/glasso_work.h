@@ -60,6 +60,13 @@ int glasso_newton_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix 
  * 2000 or out of memory.  w->nz and w->act follow V. */
 int glasso_barrier_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
                          double *gap, gsl_matrix *Vdense);
+/* The single-task problem's exact path (glasso_lars.c, T = 1 only, min(N, K) <= 2000): LARS
+ * steps from V = 0 down to lambda (each counts as an iteration, while *IT < MAX_ITER).  Returns 1
+ * when V holds the path's point and its gap (in *GAP) is <= tol * objective; 0 otherwise, with V
+ * the better of the path's point and the one on entry (or untouched when T > 1 or the problem is
+ * too large); -1 when out of memory (V untouched).  w->nz and w->act follow V. */
+int glasso_lars_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
+                      double *gap);
 /* A null direction of the vec(a_k x_k^T), k in IDX (glasso_newton.c, contract there). */
 int glasso_null_direction(const glasso_work *w, const size_t *idx, size_t n, const gsl_matrix *X,
                           int exact, double *delta);
