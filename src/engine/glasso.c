@@ -293,7 +293,7 @@ static int bcd(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V,
     gsl_matrix *Vdense = V->size2 > 1 ? gsl_matrix_alloc(V->size1, V->size2) : NULL;
     if (V->size2 > 1 && !Vdense)
         return repro_err("glasso: out of memory (K = %zu, T = %zu)", V->size1, V->size2);
-    if (V->size2 == 1) {
+    if (V->size2 == 1) { /* one task: the exact path first, then Newton from its point */
         int lc = glasso_lars_phase(w, tol, max_iter, V, &it, &gap);
         if (lc < 0) return repro_err("glasso: out of memory (K = %zu, N = %zu)", V->size1, w->A->size1);
         if (lc == 0 && it < max_iter) { /* near the optimum, on nearly its support */

@@ -11,12 +11,16 @@
  * Each step costs two passes over A (the correlations, recomputed from the residual so that
  * rounding does not accumulate, and A^T A_S w) and a solve with the Cholesky factor of
  * A_S^T A_S, updated when a column joins and rebuilt when one leaves.  A column within 1e-7
- * relative of the span of the active ones (the support reduction's threshold) does not join:
- * its correlation then stays at +-gamma along the segment (it is tight, not violating), and it
- * may join again after a column has left.  The path has at most rank(A) active columns, so the
+ * relative of the span of the active ones (the support reduction's threshold) does not join
+ * (a column exactly in the span stays tight along the segment; a near-copy can drift past gamma,
+ * and then the point misses tol and glasso.c's Newton phase continues from it); it may join again
+ * after a column has left.  At the target the active part is solved once more from a QR
+ * factorisation of A_S (finish_qr).  The path has at most rank(A) active columns, so the
  * result is sparse (a vertex of the solution set when the solution is not unique), which is what
  * makes it finish where coordinate descent crawls: ReLU features of near-parallel neurons give
  * many nearly tight columns (glasso.h). */
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +135,41 @@ static void correlations(const glasso_work *w, lars_work *l)
     for (size_t k = 0; k < l->K; k++) l->c[k] = w->nrm2[k] > 0 ? dot(col(w, k), l->r, N) : 0;
 }
 
+/* The active part's final solve (see glasso_lars_phase): 0, -1 when out of memory. */
+static int finish_qr(const glasso_work *w, lars_work *l, double target)
+{
+    size_t N = l->N, n = l->n;
+    gsl_matrix *QR = gsl_matrix_alloc(N, n);
+    gsl_vector *tau = gsl_vector_alloc(n), *y = gsl_vector_alloc(N), *z = gsl_vector_alloc(n);
+    int status = -1;
+    if (!QR || !tau || !y || !z) goto done;
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = 0; i < N; i++) gsl_matrix_set(QR, i, p, col(w, l->S[p])[i]);
+    gsl_linalg_QR_decomp(QR, tau);
+    gsl_matrix_const_view R = gsl_matrix_const_submatrix(QR, 0, 0, n, n);
+    for (size_t i = 0; i < N; i++) y->data[i] = w->B->data[i * w->B->tda];
+    gsl_linalg_QR_QTvec(QR, tau, y);
+    for (size_t p = 0; p < n; p++) z->data[p] = l->sg[p];
+    gsl_blas_dtrsv(CblasUpper, CblasTrans, CblasNonUnit, &R.matrix, z); /* R^{-T} s */
+    for (size_t p = 0; p < n; p++) z->data[p] = y->data[p] - target * z->data[p];
+    gsl_blas_dtrsv(CblasUpper, CblasNoTrans, CblasNonUnit, &R.matrix, z);
+    for (size_t p = 0; p < n; p++) l->v[l->S[p]] = z->data[p];
+    for (int ref = 0; ref < 2; ref++) { /* v_S += (R^T R)^{-1} (c_S - gamma s) */
+        correlations(w, l);
+        for (size_t p = 0; p < n; p++) z->data[p] = l->c[l->S[p]] - target * l->sg[p];
+        gsl_blas_dtrsv(CblasUpper, CblasTrans, CblasNonUnit, &R.matrix, z);
+        gsl_blas_dtrsv(CblasUpper, CblasNoTrans, CblasNonUnit, &R.matrix, z);
+        for (size_t p = 0; p < n; p++) l->v[l->S[p]] += z->data[p];
+    }
+    status = 0;
+done:
+    gsl_matrix_free(QR);
+    gsl_vector_free(tau);
+    gsl_vector_free(y);
+    gsl_vector_free(z);
+    return status;
+}
+
 int glasso_lars_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V, size_t *it,
                       double *gap)
 {
@@ -214,16 +253,15 @@ int glasso_lars_phase(glasso_work *w, double tol, size_t max_iter, gsl_matrix *V
             }
         }
     }
-    /* At the target the active part solves A_S^T (B - A_S v_S) = gamma s exactly: its residual,
-     * recomputed, is removed by solves with the factor (iterative refinement; the increments
-     * accumulated along the path carry the rounding of every segment). */
-    if (!(gamma > target) && l.n > 0)
-        for (int ref = 0; ref < 3; ref++) {
-            correlations(w, &l);
-            for (size_t p = 0; p < l.n; p++) l.wv[p] = l.c[l.S[p]] - target * l.sg[p];
-            factor_solve(&l, l.wv, l.wv);
-            for (size_t p = 0; p < l.n; p++) l.v[l.S[p]] += l.wv[p];
-        }
+    /* At the target the active part solves A_S^T (B - A_S v_S) = gamma s exactly.  The increments
+     * accumulated along the path carry the rounding of every segment, and the Gram matrix's
+     * factor squares the condition number of A_S (near-parallel neurons), so the active part is
+     * solved once more from a Householder QR of A_S itself, R v_S = Q^T B - gamma R^{-T} s, and
+     * refined twice with the same factors (residual c_S - gamma s recomputed from the residual). */
+    if (!(gamma > target) && l.n > 0 && finish_qr(w, &l, target) != 0) {
+        lars_free(&l);
+        return -1;
+    }
     /* the path's point against the one on entry: keep the better, report whether it meets tol */
     glasso_residual(w, V, w->R);
     double F0 = glasso_objective(w, w->R, V);
