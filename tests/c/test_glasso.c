@@ -1006,6 +1006,81 @@ static void test_singletask_clusters(gsl_rng *r)
     }
 }
 
+/* (8) The single-task path's edges: one data point (nothing left after the free bias), a zero
+ * feature matrix, an iteration budget that stops the path midway (a valid point, never worse
+ * than the start, the budget kept), and lambda just below lambda_max, where one neuron is active
+ * with the closed-form weight (P y . p_j - gamma s) / ||p_j||^2, gamma = lambda N / 2, p_j the
+ * projected column of largest |correlation|. */
+static void test_singletask_edges(gsl_rng *r)
+{
+    gsl_matrix *Phi1 = randn(r, 1, 5), *Y1 = randn(r, 1, 1), *V1 = randn(r, 5, 1);
+    gsl_vector *c1 = gsl_vector_calloc(1);
+    repro_glasso_report rp;
+    CHECK(repro_glasso_solve(Phi1, NULL, Y1, 1e-3, 1e-10, 100, V1, NULL, c1, &rp) == 0 &&
+              rp.converged && nonzero_groups(V1) == 0 &&
+              fabs(gsl_vector_get(c1, 0) - gsl_matrix_get(Y1, 0, 0)) <= 1e-15,
+          "single task, N = 1: V = 0 and c = y");
+    gsl_matrix *Z = gsl_matrix_calloc(6, 4), *Y6 = randn(r, 6, 1), *V6 = randn(r, 4, 1);
+    gsl_vector *c6 = gsl_vector_calloc(1);
+    CHECK(repro_glasso_solve(Z, NULL, Y6, 1e-3, 1e-10, 100, V6, NULL, c6, &rp) == 0 &&
+              rp.converged && nonzero_groups(V6) == 0,
+          "single task, zero features: V = 0");
+    /* a ReLU problem whose path takes many steps */
+    size_t N = 15, K = 60;
+    gsl_matrix *X = randn(r, N, 3), *Phi = gsl_matrix_alloc(N, K), *Y = gsl_matrix_alloc(N, 1);
+    for (size_t k = 0; k < K; k++) {
+        double w[3] = {gsl_ran_gaussian(r, 1), gsl_ran_gaussian(r, 1), gsl_ran_gaussian(r, 1)};
+        double b = gsl_ran_gaussian(r, 0.5);
+        for (size_t i = 0; i < N; i++) {
+            double z = b;
+            for (size_t j = 0; j < 3; j++) z += w[j] * gsl_matrix_get(X, i, j);
+            gsl_matrix_set(Phi, i, k, fmax(0, z));
+        }
+    }
+    for (size_t i = 0; i < N; i++)
+        gsl_matrix_set(Y, i, 0, fmax(0, gsl_matrix_get(X, i, 0) - gsl_matrix_get(X, i, 2)));
+    gsl_matrix *V = gsl_matrix_calloc(K, 1);
+    gsl_vector *c = gsl_vector_calloc(1);
+    double lambda = 1e-4;
+    CHECK(repro_glasso_solve(Phi, NULL, Y, lambda, 1e-10, 20000, V, NULL, c, &rp) == 0 && rp.converged,
+          "single task, ReLU features: converged");
+    size_t full = rp.iterations;
+    double fopt = rp.objective;
+    gsl_matrix_set_zero(V);
+    double f0 = objective(Phi, NULL, Y, lambda, V, NULL, c);
+    CHECK(repro_glasso_solve(Phi, NULL, Y, lambda, 1e-10, 3, V, NULL, c, &rp) == 0 &&
+              rp.iterations <= 3 && !rp.converged,
+          "single task, 3 iterations allowed: stops within them, not converged");
+    double f3 = objective(Phi, NULL, Y, lambda, V, NULL, c);
+    printf("# single task path: %zu iterations to converge; after 3: objective %.6e (start %.6e, "
+           "optimum %.6e)\n", full, f3, f0, fopt);
+    CHECK(f3 < f0 && f3 >= fopt * (1 - 1e-12) && fabs(rp.objective - f3) <= 1e-12 * f3,
+          "single task, 3 iterations allowed: a point between the start and the optimum, reported");
+    /* just below lambda_max: one neuron, closed form */
+    double lmax = lambda_max(Phi, NULL, Y), lam = 0.999 * lmax, gamma = lam * (double)N / 2;
+    gsl_matrix_set_zero(V);
+    repro_glasso_solve(Phi, NULL, Y, lam, 1e-12, 20000, V, NULL, c, &rp);
+    size_t j = K;
+    for (size_t k = 0; k < K; k++)
+        if (gsl_matrix_get(V, k, 0) != 0) j = k;
+    double pb = 0, pp = 0, m = 0, yb = 0;
+    for (size_t i = 0; i < N && j < K; i++) m += gsl_matrix_get(Phi, i, j) / (double)N;
+    for (size_t i = 0; i < N; i++) yb += gsl_matrix_get(Y, i, 0) / (double)N;
+    for (size_t i = 0; i < N && j < K; i++) {
+        double pj = gsl_matrix_get(Phi, i, j) - m;
+        pb += pj * (gsl_matrix_get(Y, i, 0) - yb);
+        pp += pj * pj;
+    }
+    double want = j < K ? (pb - gamma * (pb > 0 ? 1 : -1)) / pp : 0;
+    CHECK(nonzero_groups(V) == 1 && rp.converged, "single task, lambda = 0.999 lambda_max: one neuron");
+    CHECK_CLOSE(j < K ? gsl_matrix_get(V, j, 0) : 0, want, 1e-12 * fabs(want),
+                "single task, lambda = 0.999 lambda_max: its weight in closed form");
+    gsl_matrix_free(Phi1), gsl_matrix_free(Y1), gsl_matrix_free(V1), gsl_vector_free(c1);
+    gsl_matrix_free(Z), gsl_matrix_free(Y6), gsl_matrix_free(V6), gsl_vector_free(c6);
+    gsl_matrix_free(X), gsl_matrix_free(Phi), gsl_matrix_free(Y), gsl_matrix_free(V);
+    gsl_vector_free(c);
+}
+
 int main(void)
 {
     repro_err_init();
@@ -1017,6 +1092,7 @@ int main(void)
     test_degenerate();
     test_multitask_tight(r);
     test_singletask_clusters(r);
+    test_singletask_edges(r);
     test_sparsify(r);
     test_certificate_brute(r);
     test_certificate_highdim(r);
