@@ -171,7 +171,7 @@ $(B)/paper.pdf: $(B)/values.tex $(PAPER_SRC) $(wildcard pipeline/*.lua) $(FIGFIL
 	  if [ -d $(call q,$(B))/latex ]; then cp -a $(call q,$(B))/latex "$$run"; else mkdir -p "$$run"; fi; \
 	  [ ! -f "$$run/paper.fdb_latexmk" ] || \
 	    sed -i "s|$$(dirname "$$run")/latex[.run0-9]*/|$$run/|g" "$$run/paper.fdb_latexmk"; \
-	  cd paper && TEXINPUTS=.:$(call q,$(ABSB)):$(call q,$(abspath $(FIG))):$(call q,$(CURDIR))/pipeline: \
+	  cd paper && TEXINPUTS=.:$(call q,$(ABSB)):$(call q,$(abspath $(FIG))): \
 	    latexmk -pdf -interaction=nonstopmode -halt-on-error -outdir="$$run" -quiet \
 	    paper.tex >"$$run/latexmk.out" 2>&1 || \
 	    { grep -A5 '^!' "$$run/paper.log" || tail -n 40 "$$run/latexmk.out"; exit 1; }; \

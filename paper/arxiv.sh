@@ -2,9 +2,10 @@
 # arxiv.sh B OUT: pack the report last built in B (make paper) as a LaTeX source arXiv accepts.
 #   The files are exactly those the last LaTeX run read outside the TeX installation
 #   (B/latex/paper.fls): paper.tex with every \input (values.tex, the sections) inlined, so that
-#   a bare `latexmk -pdf` finds one document; repro.sty; the figures as PDF; the pipeline scripts
-#   the appendix lists. The build's date (from the LaTeX log: SOURCE_DATE_EPOCH) is set in the
-#   preamble so \today prints the same day. No engine, shell escape or network is needed to
+#   a bare `latexmk -pdf` finds one document; repro.sty; the figures as PDF (the pipeline scripts
+#   the appendix lists travel inside values.tex, rendered by build/repro collect). The build's
+#   date (from the LaTeX log: SOURCE_DATE_EPOCH) is set in the preamble so \today prints the
+#   same day. No engine, shell escape or network is needed to
 #   compile it; no auxiliary file is packed. Flat layout, names of [A-Za-z0-9_.,+=-] only.
 set -eu
 [ $# -eq 2 ] || { echo "usage: arxiv.sh BUILD_DIR OUT.tar.gz" >&2; exit 2; }

@@ -1,4 +1,5 @@
 #include "build/results.h"
+#include "build/listing.h"
 
 #include "core/err.h"
 #include "core/fileio.h"
@@ -382,6 +383,16 @@ int repro_results_collect(const char *const *records, size_t n, const char *out_
                plain(script, w, sizeof w), seeds.buf ? seeds.buf : "", digest,
                over.buf ? plain(over.buf, b, sizeof b) : "");
         if (outs.oom || seeds.oom || over.oom) tex.oom = 1;
+        /* The script's text for the appendix (a script gone since its run gets none: repro.sty
+         * says so where the listing would be). */
+        size_t slen;
+        char *text = repro_read_file(script, &slen);
+        if (text) {
+            repro_sb_printf(&tex, "\\reprolisting{%s}{%%\n", plain(stage, a, sizeof a));
+            if (repro_listing_tex(text, slen, &tex) != 0) rc = -1;
+            repro_sb_puts(&tex, "}\n");
+            free(text);
+        }
         free(seeds.buf);
         free(over.buf);
         free(outs.buf);
