@@ -65,15 +65,22 @@ static const double *col(const glasso_work *w, size_t k)
     return w->At->data + k * w->At->tda;
 }
 
+/* The factor of the first N active columns (N >= 1) as a GSL matrix. */
+static gsl_matrix_view factor(const lars_work *l, size_t n)
+{
+    return gsl_matrix_view_array_with_tda(l->L, n, n, l->cap);
+}
+
 /* Appends column k to the factor: 0, or 1 when it is dependent on the active columns (not added). */
 static int factor_append(const glasso_work *w, lars_work *l, size_t k)
 {
     size_t n = l->n, N = l->N;
-    double *row = l->L + n * l->cap;
-    for (size_t i = 0; i < n; i++) {
-        double s = dot(col(w, l->S[i]), col(w, k), N);
-        for (size_t j = 0; j < i; j++) s -= l->L[i * l->cap + j] * row[j];
-        row[i] = s / l->L[i * l->cap + i];
+    double *row = l->L + n * l->cap; /* L's new row: L_n row = A_S^T a_k */
+    for (size_t i = 0; i < n; i++) row[i] = dot(col(w, l->S[i]), col(w, k), N);
+    if (n > 0) {
+        gsl_matrix_view F = factor(l, n);
+        gsl_vector_view r = gsl_vector_view_array(row, n);
+        gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, &F.matrix, &r.vector);
     }
     double d2 = w->nrm2[k] - dot(row, row, n);
     if (!(d2 > LARS_DEP * w->nrm2[k])) return 1;
@@ -106,20 +113,14 @@ static void factor_remove(const glasso_work *w, lars_work *l, size_t p)
     }
 }
 
-/* x = (L L^T)^{-1} b (x may be b) */
+/* x = (L L^T)^{-1} b (x may be b; at least one active column) */
 static void factor_solve(const lars_work *l, const double *b, double *x)
 {
-    size_t n = l->n, cap = l->cap;
-    for (size_t i = 0; i < n; i++) {
-        double s = b[i];
-        for (size_t j = 0; j < i; j++) s -= l->L[i * cap + j] * x[j];
-        x[i] = s / l->L[i * cap + i];
-    }
-    for (size_t i = n; i-- > 0;) {
-        double s = x[i];
-        for (size_t j = i + 1; j < n; j++) s -= l->L[j * cap + i] * x[j];
-        x[i] = s / l->L[i * cap + i];
-    }
+    gsl_matrix_view F = factor(l, l->n);
+    gsl_vector_view xv = gsl_vector_view_array(x, l->n);
+    if (x != b) memcpy(x, b, l->n * sizeof *x);
+    gsl_blas_dtrsv(CblasLower, CblasNoTrans, CblasNonUnit, &F.matrix, &xv.vector);
+    gsl_blas_dtrsv(CblasLower, CblasTrans, CblasNonUnit, &F.matrix, &xv.vector);
 }
 
 /* r = B - A v over the active columns, c = A^T r. */
