@@ -69,6 +69,16 @@ struct repro_step {
     size_t *milestones;
     double *X, *Y, *dF, *F;     /* N x d, N x T, N x T, N x T */
     v8d *th[3], *m, *v, *H, *g, *gh, *Facc, *XB;
+    /* Where the neurons are (compaction moves them between blocks, never between lanes): slot
+     * q = 8 blk + lane holds the neuron (or padding) first placed in slot who[q]; slot[q0] is
+     * where the one first placed in q0 is now.  alive: per block, bit l set when lane l's
+     * neuron is active on some row at the current point (was: before the last sweep). */
+    size_t *slot, *who;
+    unsigned char *alive, *was, *bits; /* bits: arrange's scratch */
+    v8d *pen;                   /* per block: each neuron's ||w_k||^2 + ||v_k||^2 */
+    v8d *scratch;               /* for moving neurons: the largest per-block array ... */
+    size_t *order, *tmp;        /* ... 8 lanes' new block order, one lane's neurons */
+    size_t compact_every, ncompact, nresort;
     double *tail[3], *tm, *tv, *tg; /* the A, c part (plain doubles) */
     int cur, prev;              /* indices into th / tail; the third is the next point */
     double f, fprev;
@@ -97,6 +107,15 @@ void repro_step_free(repro_step *s)
     free(s->gh);
     free(s->Facc);
     free(s->XB);
+    free(s->slot);
+    free(s->who);
+    free(s->alive);
+    free(s->was);
+    free(s->bits);
+    free(s->pen);
+    free(s->scratch);
+    free(s->order);
+    free(s->tmp);
     free(s->tm);
     free(s->tv);
     free(s->tg);
@@ -206,6 +225,16 @@ repro_step *repro_step_alloc(const repro_net *net, const gsl_matrix *X, const gs
     s->gh = vecs(N);
     s->Facc = vecs(T * N);
     s->XB = vecs(N * d);
+    s->slot = malloc(8 * s->nb * sizeof *s->slot);
+    s->who = malloc(8 * s->nb * sizeof *s->who);
+    s->alive = calloc(s->nb, 1);
+    s->was = calloc(s->nb, 1);
+    s->bits = calloc(s->nb, 1);
+    s->pen = vecs(s->nb);
+    s->scratch = vecs(s->nb * (s->B > N ? s->B : N));
+    s->order = malloc(8 * s->nb * sizeof *s->order);
+    s->tmp = malloc(s->nb * sizeof *s->tmp);
+    s->compact_every = REPRO_STEP_COMPACT_EVERY;
     s->tm = dbls(s->ntail);
     s->tv = dbls(s->ntail);
     s->tg = dbls(s->ntail);
@@ -213,7 +242,9 @@ repro_step *repro_step_alloc(const repro_net *net, const gsl_matrix *X, const gs
     s->work = s->shape ? repro_net_work_alloc(s->shape, N) : NULL;
     s->grad = gsl_vector_alloc(net->P);
     if (!s->X || !s->Y || !s->dF || !s->F || !s->m || !s->v || !s->H || !s->g || !s->gh ||
-        !s->Facc || !s->XB || !s->tm || !s->tv || !s->tg || !s->work || !s->grad)
+        !s->Facc || !s->XB || !s->slot || !s->who || !s->alive || !s->was || !s->bits ||
+        !s->pen ||
+        !s->scratch || !s->order || !s->tmp || !s->tm || !s->tv || !s->tg || !s->work || !s->grad)
         goto oom;
     for (size_t i = 0; i < N; i++) {
         for (size_t j = 0; j < d; j++) {
@@ -229,16 +260,16 @@ oom:
     return NULL;
 }
 
-/* theta (net.h's layout) <-> the blocked layout; padding neurons stay 0 (and stay 0 under Adam:
- * their gradient is 0). */
+/* theta (net.h's layout) <-> the blocked layout, neuron k in slot slot[k]; padding neurons stay
+ * 0 (and stay 0 under Adam: their gradient is 0). */
 static void to_blocked(const repro_step *s, const double *theta, v8d *th, double *tail)
 {
     size_t d = s->d, T = s->T, K = s->K, B = s->B;
     const double *W = theta, *b = W + K * d, *V = b + K, *rest = V + K * T;
     memset(th, 0, s->nb * B * sizeof(v8d));
     for (size_t k = 0; k < K; k++) {
-        v8d *blk = th + (k / 8) * B;
-        size_t l = k % 8;
+        v8d *blk = th + (s->slot[k] / 8) * B;
+        size_t l = s->slot[k] % 8;
         for (size_t j = 0; j < d; j++) blk[j][l] = W[k * d + j];
         blk[d][l] = b[k];
         for (size_t t = 0; t < T; t++) blk[d + 1 + t][l] = V[k * T + t];
@@ -251,8 +282,8 @@ static void from_blocked(const repro_step *s, const v8d *th, const double *tail,
     size_t d = s->d, T = s->T, K = s->K, B = s->B;
     double *W = theta, *b = W + K * d, *V = b + K, *rest = V + K * T;
     for (size_t k = 0; k < K; k++) {
-        const v8d *blk = th + (k / 8) * B;
-        size_t l = k % 8;
+        const v8d *blk = th + (s->slot[k] / 8) * B;
+        size_t l = s->slot[k] % 8;
         for (size_t j = 0; j < d; j++) W[k * d + j] = blk[j][l];
         b[k] = blk[d][l];
         for (size_t t = 0; t < T; t++) V[k * T + t] = blk[d + 1 + t][l];
@@ -291,17 +322,29 @@ static double finish_forward(repro_step *s, const double *tl, double pen)
     return sse / ((double)N * (double)T) + s->lambda * pen;
 }
 
-/* The forward pass at point K (H, Facc, dF) without a step, lane by lane: used by set. */
+/* ||W||^2 + ||V||^2 from the neurons' own sums, in neuron order: the same number wherever the
+ * neurons are. */
+static double penalty(const repro_step *s)
+{
+    const double *pen = (const double *)s->pen;
+    double sum = 0;
+    for (size_t k = 0; k < s->K; k++) sum += pen[s->slot[k]];
+    return sum;
+}
+
+/* The forward pass at point K (H, alive, the neurons' penalties, Facc, dF) without a step, lane
+ * by lane: used by set.  Every sum in the sweep's order. */
 static double forward_only(repro_step *s, int k)
 {
     size_t N = s->N, d = s->d, T = s->T, B = s->B;
-    double pen[8] = {0};
     double *Facc = (double *)s->Facc;
     memset(Facc, 0, T * N * sizeof(v8d));
     for (size_t blk = 0; blk < s->nb; blk++) {
         const double *x = (const double *)(s->th[k] + blk * B), *V = x + 8 * (d + 1);
-        double *H = (double *)(s->H + blk * N);
+        double *H = (double *)(s->H + blk * N), *pen = (double *)(s->pen + blk);
+        s->alive[blk] = 0;
         for (size_t l = 0; l < 8; l++) {
+            pen[l] = 0;
             for (size_t j = 0; j < d; j++) pen[l] += x[8 * j + l] * x[8 * j + l];
             for (size_t t = 0; t < T; t++) pen[l] += V[8 * t + l] * V[8 * t + l];
             for (size_t i = 0; i < N; i++) {
@@ -309,12 +352,133 @@ static double forward_only(repro_step *s, int k)
                 for (size_t j = 0; j < d; j++) z += s->X[i * d + j] * x[8 * j + l];
                 z += x[8 * d + l];
                 H[8 * i + l] = z > 0 || isnan(z) ? z : 0;
+                if (H[8 * i + l] != 0) s->alive[blk] |= (unsigned char)(1u << l);
             }
             for (size_t t = 0; t < T; t++)
                 for (size_t i = 0; i < N; i++) Facc[8 * (t * N + i) + l] += H[8 * i + l] * V[8 * t + l];
         }
     }
-    return finish_forward(s, s->tail[k], lanesum(pen));
+    return finish_forward(s, s->tail[k], penalty(s));
+}
+
+/* ---- moving neurons between blocks ------------------------------------------------------------
+ * The sweep skips a block's products in the slices whose neurons are all inactive on every row
+ * (their share of each gradient and of the forward pass is an exact zero).  Inactive neurons are
+ * scattered, so every COMPACT_EVERY steps they are moved, within their lane, behind the active
+ * ones.  Exactness rests on one invariant: in every lane, the neurons active at the point the
+ * sweep computes sit in the order they were first placed in (each lane's share of the forward
+ * pass is a sum over its active neurons in block order, so it then adds the same terms in the
+ * same order as without moves).  Moving keeps both groups in that order; a neuron that becomes
+ * active again behind an active one breaks it, and is put back in order at once, the forward
+ * pass's sums recomputed (rare: a few times in thousands of steps). */
+
+/* The arrangement of lane L with the neurons of lanes whose bit in ACT is set first, each group
+ * in first-placement order: ORDER[b] = the block whose lane-L neuron goes to block b. */
+static void lane_order(const repro_step *s, const unsigned char *act, size_t l, size_t *order)
+{
+    size_t n = 0;
+    for (int pass = 1; pass >= 0; pass--)
+        for (size_t b0 = 0; b0 < s->nb; b0++) {
+            size_t b = s->slot[8 * b0 + l] / 8;
+            if ((act[b] >> l & 1) == (unsigned)pass) order[n++] = b;
+        }
+}
+
+/* Lane l of every block of A (NG groups per block) from block ORDER[l][b] to block b. */
+static void move_lanes(repro_step *s, v8d *A, size_t ng, size_t *const order[8], unsigned lanes)
+{
+    memcpy(s->scratch, A, s->nb * ng * sizeof(v8d));
+    for (size_t l = 0; l < 8; l++) {
+        if (!(lanes >> l & 1)) continue;
+        for (size_t b = 0; b < s->nb; b++)
+            for (size_t q = 0; q < ng; q++) A[b * ng + q][l] = s->scratch[order[l][b] * ng + q][l];
+    }
+}
+
+/* Rearranges the lanes in LANES by ACT (lane_order): every per-neuron array moves. */
+static void arrange(repro_step *s, const unsigned char *act, unsigned lanes)
+{
+    size_t nb = s->nb, *order[8], *who = s->tmp;
+    unsigned char *al = s->bits;
+    unsigned moved = 0;
+    for (size_t l = 0; l < 8; l++) {
+        order[l] = s->order + l * nb;
+        if (!(lanes >> l & 1)) continue;
+        lane_order(s, act, l, order[l]);
+        for (size_t b = 0; b < nb; b++)
+            if (order[l][b] != b) moved |= 1u << l;
+    }
+    if (!moved) return;
+    for (int k = 0; k < 3; k++) move_lanes(s, s->th[k], s->B, order, moved);
+    move_lanes(s, s->m, s->B, order, moved);
+    move_lanes(s, s->v, s->B, order, moved);
+    move_lanes(s, s->H, s->N, order, moved);
+    move_lanes(s, s->pen, 1, order, moved);
+    for (size_t l = 0; l < 8; l++) {
+        if (!(moved >> l & 1)) continue;
+        for (size_t b = 0; b < nb; b++) {
+            who[b] = s->who[8 * order[l][b] + l];
+            al[b] = (unsigned char)(s->alive[order[l][b]] >> l & 1);
+        }
+        for (size_t b = 0; b < nb; b++) {
+            s->who[8 * b + l] = who[b];
+            s->slot[who[b]] = 8 * b + l;
+            s->alive[b] = (unsigned char)((s->alive[b] & ~(1u << l)) | (unsigned)al[b] << l);
+        }
+    }
+}
+
+/* Blocks whose lanes are all inactive. */
+static size_t idle_blocks(const repro_step *s)
+{
+    size_t n = 0;
+    for (size_t b = 0; b < s->nb; b++) n += s->alive[b] == 0;
+    return n;
+}
+
+/* Compaction, when it would idle more blocks than are idle now. */
+static void compact(repro_step *s)
+{
+    size_t most = 0;
+    for (size_t l = 0; l < 8; l++) {
+        size_t n = 0;
+        for (size_t b = 0; b < s->nb; b++) n += s->alive[b] >> l & 1;
+        if (n > most) most = n;
+    }
+    if (s->nb - most <= idle_blocks(s)) return;
+    arrange(s, s->alive, 0xff);
+    s->ncompact++;
+}
+
+/* After a sweep: if a neuron became active behind an active one of its lane (the invariant
+ * above), back in order, and the forward pass's sums at point K recomputed in that order. */
+static void keep_order(repro_step *s, int k)
+{
+    unsigned lanes = 0;
+    for (size_t b = 0; b < s->nb; b++) lanes |= (unsigned)(s->alive[b] & ~s->was[b]);
+    for (size_t l = 0; l < 8; l++) {
+        if (!(lanes >> l & 1)) continue;
+        size_t last = 0;
+        int ok = 1, any = 0;
+        for (size_t b = 0; b < s->nb && ok; b++) {
+            if (!(s->alive[b] >> l & 1)) continue;
+            size_t q = s->who[8 * b + l];
+            ok = !any || q > last;
+            any = 1;
+            last = q;
+        }
+        if (ok) lanes &= ~(1u << l);
+    }
+    if (!lanes) return;
+    arrange(s, s->alive, lanes);
+    s->nresort++;
+    size_t N = s->N, T = s->T, B = s->B;
+    memset(s->Facc, 0, T * N * sizeof(v8d));
+    for (size_t b = 0; b < s->nb; b++) {
+        const v8d *V = s->th[k] + b * B + s->d + 1, *H = s->H + b * N;
+        for (size_t t = 0; t < T; t++)
+            for (size_t i = 0; i < N; i++) s->Facc[t * N + i] += H[i] * V[t];
+    }
 }
 
 /* f and the gradient at point K by the reference (BLAS) evaluation: 0 when both are finite. */
@@ -337,6 +501,8 @@ int repro_step_set(repro_step *s, const gsl_vector *theta0)
     s->cur = 0;
     s->prev = 1;
     s->t = 0;
+    for (size_t q = 0; q < 8 * s->nb; q++) s->slot[q] = s->who[q] = q;
+    s->ncompact = s->nresort = 0;
     to_blocked(s, theta0->data, s->th[0], s->tail[0]);
     memset(s->m, 0, s->nb * s->B * sizeof(v8d));
     memset(s->v, 0, s->nb * s->B * sizeof(v8d));
@@ -383,20 +549,23 @@ int repro_step_iterate(repro_step *s)
     const int nx = 3 - s->cur - s->prev;
     double step, isbc2;
     repro_optim_adam_coefs(&s->p, s->t, &step, &isbc2);
-    v8d pen, gsq;
+    if (s->compact_every && s->t > 0 && s->t % s->compact_every == 0) compact(s);
+    memcpy(s->was, s->alive, s->nb);
+    v8d gsq;
     sweep_args a = {
         .N = s->N, .d = s->d, .T = s->T, .nb = s->nb, .XB = (const double *)s->XB, .dF = s->dF,
         .cur = (const double *)s->th[s->cur], .nxt = (double *)s->th[nx], .m = (double *)s->m,
         .v = (double *)s->v, .H = (double *)s->H, .g = (double *)s->g, .gh = (double *)s->gh,
         .Facc = (double *)s->Facc, .b1 = s->p.beta1, .b2 = s->p.beta2, .step = step,
-        .isbc2 = isbc2, .eps = s->p.eps, .twolam = 2 * s->lambda, .pen = (double *)&pen,
-        .gsq = (double *)&gsq,
+        .isbc2 = isbc2, .eps = s->p.eps, .twolam = 2 * s->lambda, .pen = (double *)s->pen,
+        .gsq = (double *)&gsq, .alive = s->alive,
     };
     s->sweep(&a);
+    keep_order(s, nx);
     double g2 = tail_gradient(s) + lanesum((const double *)&gsq);
     repro_optim_adam_update(s->ntail, s->p.beta1, s->p.beta2, step, isbc2, s->p.eps, s->tg,
                             s->tail[s->cur], s->tm, s->tv, s->tail[nx]);
-    double f = finish_forward(s, s->tail[nx], lanesum((const double *)&pen));
+    double f = finish_forward(s, s->tail[nx], penalty(s));
     if (!isfinite(g2)) return roll_back(s); /* the gradient at the current point */
     if (!isfinite(f)) return GSL_EBADFUNC;  /* the new point */
     s->prev = s->cur;
@@ -422,3 +591,9 @@ size_t repro_step_steps(const repro_step *s) { return s->t; }
 double repro_step_lr(const repro_step *s) { return repro_optim_lr_at(&s->p, s->t); }
 repro_step_path repro_step_path_of(const repro_step *s) { return s->path; }
 void repro_step_use_sweep(repro_step *s, repro_sweep_fn fn) { s->sweep = fn; }
+void repro_step_set_compaction(repro_step *s, size_t every) { s->compact_every = every; }
+void repro_step_moves(const repro_step *s, size_t *compactions, size_t *reorders)
+{
+    *compactions = s->ncompact;
+    *reorders = s->nresort;
+}

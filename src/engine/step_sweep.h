@@ -10,13 +10,17 @@
  * weights' update is split in two, the moments in the loop that computes their gradient and the
  * square roots and divisions in the superblock's forward pass, which otherwise waits on its
  * accumulators (the divider works while the loads and the multipliers do: 11 % off a T = 101
- * step, bench/).  The penalty ||W||^2 + ||V||^2 at the new point is summed lane-wise, each
- * block's w, then the superblock's v task by task (the order changes f in the last bit, never the
- * parameters).  The data layout and the arrays are described in sweep.h (sweep_args).  The
+ * step, bench/).  The penalty ||W||^2 + ||V||^2 at the new point is summed neuron by neuron (its
+ * w, then its v task by task; step.c adds the neurons up in their order, so that f does not
+ * depend on where they sit).  A slice whose neurons are all inactive at the current point (ALIVE)
+ * skips its products: its gradient is the weight decay's alone, computed as the full sweep would
+ * (the data's share is an exact +0); a block inactive at the new point adds nothing to the next
+ * forward pass.  The data layout and the arrays are described in sweep.h (sweep_args).  The
  * parameters are #undef'd at the end. */
 
 #define NV (8 / VW)
 #define SB 4 /* blocks per superblock */
+#define LANES ((1u << VW) - 1)
 #define AT(p, q) ((p)[(size_t)(q) * NV])
 /* x_ij broadcast to a vector (XB: N x d groups of 8 equal doubles) */
 #define XV(i, j) (*(const VEC *)(XB + 8 * ((size_t)(i) * d + (j))))
@@ -56,32 +60,50 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
     const VEC tl = zero + a->twolam;
     /* the four-row group whose pass over t completes the v gradients (and runs their Adam) */
     const size_t last = N % 4 == 0 ? N - 4 : N;
-    VEC pen[NV], gsq[NV];
-    for (int u = 0; u < NV; u++) pen[u] = gsq[u] = zero;
+    VEC gsq[NV];
+    for (int u = 0; u < NV; u++) gsq[u] = zero;
+    VEC *restrict PN = (VEC *)a->pen; /* per block NV vectors: each neuron's own penalty */
     VEC *restrict Facc = (VEC *)a->Facc; /* T x N blocked vectors */
     for (size_t q = 0; q < T * N * NV; q++) Facc[q] = zero;
     for (size_t sb = 0; sb < a->nb; sb += SB) {
       const size_t ns = a->nb - sb < SB ? a->nb - sb : SB;
+      unsigned amask[NV]; /* per slice: which blocks of the superblock have an active lane */
+      for (int u = 0; u < NV; u++) amask[u] = 0;
       for (size_t blk = sb; blk < sb + ns; blk++) {
         const size_t off = 8 * blk * B;
+        const unsigned alive_in = a->alive[blk];
+        unsigned alive_out = 0;
         for (int u = 0; u < NV; u++) {
             const VEC *restrict x = (const VEC *)(a->cur + off) + u, *restrict V = x + (d + 1) * NV;
             VEC *restrict xn = (VEC *)(a->nxt + off) + u, *restrict m = (VEC *)(a->m + off) + u;
             VEC *restrict v = (VEC *)(a->v + off) + u, *restrict H = (VEC *)(a->H + 8 * blk * N) + u;
             VEC *restrict g = (VEC *)a->g + u, *restrict gh = (VEC *)a->gh + u;
             VEC *restrict gV = g + (d + 1) * NV;
-            VEC gs = gsq[u], pn = pen[u];
-            /* gv_t = sum_i h_i dF_it and gh_i = sum_t dF_it v_t, four rows at a time (each sum
-             * is still taken in row order, so the blocking does not change the rounding).  The
-             * first group starts its sums from a zero register, the last one (when N % 4 == 0)
-             * runs the v entries' Adam: separate loops, so that none tests per entry. */
-            size_t i = 0;
-            if (N < 4)
-                for (size_t t = 0; t < T; t++) AT(gV, t) = zero;
-            for (; i + 4 <= N; i += 4) {
-                const VEC h0 = AT(H, i), h1 = AT(H, i + 1), h2 = AT(H, i + 2), h3 = AT(H, i + 3);
-                VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero;
-                const double *e = dF + i * T;
+            VEC gs = gsq[u], pn = zero;
+            if (!((alive_in >> (u * VW)) & LANES)) {
+                /* every neuron of the slice is inactive on every row: the data's share of each
+                 * gradient is an exact +0 (the sums below start from +0 and add +0 h_i terms,
+                 * or +-0 products masked to +0), so each gradient is +0 + 2 lambda x, the bias's
+                 * +0: the same values, in the same order into gs and pn, as the full sweep */
+                for (size_t t = 0; t < T; t++) {
+                    ADAM_MOMENTS(zero + tl * AT(V, t), d + 1 + t);
+                }
+                for (size_t j = 0; j < d; j++) ADAM_ENTRY(zero + tl * AT(x, j), j);
+                ADAM_MOMENTS(zero, d);
+                AT(xn, d) = AT(x, d) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);
+            } else {
+                /* gv_t = sum_i h_i dF_it and gh_i = sum_t dF_it v_t, four rows at a time (each sum
+                 * is still taken in row order, so the blocking does not change the rounding).  The
+                 * first group starts its sums from a zero register, the last one (when N % 4 == 0)
+                 * runs the v entries' Adam: separate loops, so that none tests per entry. */
+                size_t i = 0;
+                if (N < 4)
+                    for (size_t t = 0; t < T; t++) AT(gV, t) = zero;
+                for (; i + 4 <= N; i += 4) {
+                    const VEC h0 = AT(H, i), h1 = AT(H, i + 1), h2 = AT(H, i + 2),
+                              h3 = AT(H, i + 3);
+                    VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+                    const double *e = dF + i * T;
 #define ROWS4(ACC0, TAIL)                                                                          \
     for (size_t t = 0; t < T; t++) {                                                               \
         const VEC vt = AT(V, t);                                                                   \
@@ -97,39 +119,39 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
         s3 = s3 + vt * e3;                                                                         \
         TAIL;                                                                                      \
     }
-                if (i == last) {
-                    if (i == 0)
-                        ROWS4(zero, ADAM_MOMENTS(acc + tl * vt, d + 1 + t))
-                    else
-                        ROWS4(AT(gV, t), ADAM_MOMENTS(acc + tl * vt, d + 1 + t))
-                } else if (i == 0) {
-                    ROWS4(zero, AT(gV, t) = acc)
-                } else {
-                    ROWS4(AT(gV, t), AT(gV, t) = acc)
-                }
+                    if (i == last) {
+                        if (i == 0)
+                            ROWS4(zero, ADAM_MOMENTS(acc + tl * vt, d + 1 + t))
+                        else
+                            ROWS4(AT(gV, t), ADAM_MOMENTS(acc + tl * vt, d + 1 + t))
+                    } else if (i == 0) {
+                        ROWS4(zero, AT(gV, t) = acc)
+                    } else {
+                        ROWS4(AT(gV, t), AT(gV, t) = acc)
+                    }
 #undef ROWS4
-                AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
-                AT(gh, i + 1) = (VEC)((VECL)s1 & (h1 > zero));
-                AT(gh, i + 2) = (VEC)((VECL)s2 & (h2 > zero));
-                AT(gh, i + 3) = (VEC)((VECL)s3 & (h3 > zero));
-            }
-            for (; i < N; i++) {
-                const VEC h0 = AT(H, i);
-                VEC s0 = zero;
-                const double *e = dF + i * T;
-                for (size_t t = 0; t < T; t++) {
-                    AT(gV, t) = AT(gV, t) + h0 * e[t];
-                    s0 = s0 + AT(V, t) * e[t];
+                    AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
+                    AT(gh, i + 1) = (VEC)((VECL)s1 & (h1 > zero));
+                    AT(gh, i + 2) = (VEC)((VECL)s2 & (h2 > zero));
+                    AT(gh, i + 3) = (VEC)((VECL)s3 & (h3 > zero));
                 }
-                AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
-            }
-            if (last == N)
-                for (size_t t = 0; t < T; t++) {
-                    ADAM_MOMENTS(AT(gV, t) + tl * AT(V, t), d + 1 + t);
+                for (; i < N; i++) {
+                    const VEC h0 = AT(H, i);
+                    VEC s0 = zero;
+                    const double *e = dF + i * T;
+                    for (size_t t = 0; t < T; t++) {
+                        AT(gV, t) = AT(gV, t) + h0 * e[t];
+                        s0 = s0 + AT(V, t) * e[t];
+                    }
+                    AT(gh, i) = (VEC)((VECL)s0 & (h0 > zero));
                 }
-            /* gw_j = sum_i gh_i x_ij + 2 lambda w_j, gb = sum_i gh_i, and their Adam (w_1..w_d,
-             * then b): up to eight inputs per pass over the rows (independent sums, for the
-             * latency), the bias sum in the last pass, each sum in row order */
+                if (last == N)
+                    for (size_t t = 0; t < T; t++) {
+                        ADAM_MOMENTS(AT(gV, t) + tl * AT(V, t), d + 1 + t);
+                    }
+                /* gw_j = sum_i gh_i x_ij + 2 lambda w_j, gb = sum_i gh_i, and their Adam (w_1..w_d,
+                 * then b): up to eight inputs per pass over the rows (independent sums, for the
+                 * latency), the bias sum in the last pass, each sum in row order */
 #define GW_PASS(NJ, BIAS)                                                                          \
     do {                                                                                           \
         VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero, s6 = zero,           \
@@ -156,30 +178,33 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
         if (NJ > 7) ADAM_ENTRY(s7 + tl * AT(x, j + 7), j + 7);                                     \
         if (BIAS) sbias = sb_;                                                                     \
     } while (0)
-            VEC sbias = zero;
-            size_t j = 0;
-            for (; j + 8 < d; j += 8) GW_PASS(8, 0);
-            switch (d - j) {
-            case 0: GW_PASS(0, 1); break;
-            case 1: GW_PASS(1, 1); break;
-            case 2: GW_PASS(2, 1); break;
-            case 3: GW_PASS(3, 1); break;
-            case 4: GW_PASS(4, 1); break;
-            case 5: GW_PASS(5, 1); break;
-            case 6: GW_PASS(6, 1); break;
-            case 7: GW_PASS(7, 1); break;
-            default: GW_PASS(8, 1); break;
-            }
+                VEC sbias = zero;
+                size_t j = 0;
+                for (; j + 8 < d; j += 8) GW_PASS(8, 0);
+                switch (d - j) {
+                case 0: GW_PASS(0, 1); break;
+                case 1: GW_PASS(1, 1); break;
+                case 2: GW_PASS(2, 1); break;
+                case 3: GW_PASS(3, 1); break;
+                case 4: GW_PASS(4, 1); break;
+                case 5: GW_PASS(5, 1); break;
+                case 6: GW_PASS(6, 1); break;
+                case 7: GW_PASS(7, 1); break;
+                default: GW_PASS(8, 1); break;
+                }
 #undef GW_PASS
-            {
-                ADAM_MOMENTS(sbias, d);
-                AT(xn, d) = AT(x, d) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);
+                {
+                    ADAM_MOMENTS(sbias, d);
+                    AT(xn, d) = AT(x, d) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);
+                }
             }
             gsq[u] = gs;
-            pen[u] = pn;
-            /* the activations at the new point */
+            AT(PN + u, blk) = pn;
+            /* the activations at the new point, and which lanes are active on some row */
             const VEC bn = AT(xn, d);
-            for (i = 0; i + 4 <= N; i += 4) { /* four rows at a time, each sum in input order */
+            VECL nz = {0};
+            size_t i = 0, j;
+            for (; i + 4 <= N; i += 4) { /* four rows at a time, each sum in input order */
                 VEC z0 = zero, z1 = zero, z2 = zero, z3 = zero;
                 _Pragma("GCC unroll 4") for (j = 0; j < d; j++) {
                     const VEC wj = AT(xn, j);
@@ -196,14 +221,20 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                 AT(H, i + 1) = (VEC)((VECL)z1 & ~(z1 <= zero));
                 AT(H, i + 2) = (VEC)((VECL)z2 & ~(z2 <= zero));
                 AT(H, i + 3) = (VEC)((VECL)z3 & ~(z3 <= zero));
+                nz = nz | ~(z0 <= zero) | ~(z1 <= zero) | ~(z2 <= zero) | ~(z3 <= zero);
             }
             for (; i < N; i++) {
                 VEC z = zero;
                 for (j = 0; j < d; j++) z = z + XV(i, j) * AT(xn, j);
                 z = z + bn;
                 AT(H, i) = (VEC)((VECL)z & ~(z <= zero));
+                nz = nz | ~(z <= zero);
             }
+            for (int l = 0; l < VW; l++)
+                if (nz[l]) alive_out |= 1u << (u * VW + l);
+            if ((alive_out >> (u * VW)) & LANES) amask[u] |= 1u << (blk - sb);
         }
+        a->alive[blk] = (unsigned char)alive_out;
       }
       /* the superblock's output weights: their Adam finished (the square roots and divisions
        * here, where the divider works while the multipliers and the accumulators' loads do:
@@ -220,8 +251,10 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
           VEC *restrict xn = (VEC *)(a->nxt + o) + u;
           const VEC *restrict H = (const VEC *)(a->H + 8 * sb * N) + u;
           VEC *restrict F = Facc + u;
-          VEC pn = pen[u];
-          if (ns == SB) {
+          VEC *restrict pk = PN + NV * sb + u; /* the superblock's neurons' penalties */
+          const unsigned am = amask[u];
+          if (ns == SB && am == (1u << SB) - 1) {
+              VEC pn0 = AT(pk, 0), pn1 = AT(pk, 1), pn2 = AT(pk, 2), pn3 = AT(pk, 3);
               for (size_t t = 0; t < T; t++) {
                   const size_t q = d + 1 + t;
                   const VEC v0 = ADAM_FINISH(x, m, v, q),
@@ -232,10 +265,10 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                   AT(xn + BN, q) = v1;
                   AT(xn + 2 * BN, q) = v2;
                   AT(xn + 3 * BN, q) = v3;
-                  pn = pn + v0 * v0;
-                  pn = pn + v1 * v1;
-                  pn = pn + v2 * v2;
-                  pn = pn + v3 * v3;
+                  pn0 = pn0 + v0 * v0;
+                  pn1 = pn1 + v1 * v1;
+                  pn2 = pn2 + v2 * v2;
+                  pn3 = pn3 + v3 * v3;
                   VEC *restrict Ft = F + t * N * NV;
 #define FROW(I)                                                                                    \
     do {                                                                                           \
@@ -256,6 +289,10 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                   for (; i < N; i++) FROW(i);
 #undef FROW
               }
+              AT(pk, 0) = pn0;
+              AT(pk, 1) = pn1;
+              AT(pk, 2) = pn2;
+              AT(pk, 3) = pn3;
           } else {
               for (size_t t = 0; t < T; t++) {
                   const size_t q = d + 1 + t;
@@ -263,18 +300,16 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                   for (size_t k = 0; k < ns; k++) {
                       const VEC vt = ADAM_FINISH(x + k * BN, m + k * BN, v + k * BN, q);
                       AT(xn + k * BN, q) = vt;
-                      pn = pn + vt * vt;
-                      for (size_t i = 0; i < N; i++) AT(Ft, i) = AT(Ft, i) + AT(H + k * HN, i) * vt;
+                      AT(pk, k) = AT(pk, k) + vt * vt;
+                      if ((am >> k) & 1) /* an inactive block adds exact zeros: skipped */
+                          for (size_t i = 0; i < N; i++)
+                              AT(Ft, i) = AT(Ft, i) + AT(H + k * HN, i) * vt;
                   }
               }
           }
-          pen[u] = pn;
       }
     }
-    for (int u = 0; u < NV; u++) {
-        memcpy(a->pen + u * VW, &pen[u], sizeof pen[u]);
-        memcpy(a->gsq + u * VW, &gsq[u], sizeof gsq[u]);
-    }
+    for (int u = 0; u < NV; u++) memcpy(a->gsq + u * VW, &gsq[u], sizeof gsq[u]);
 }
 
 SWEEP_TARGET void SWEEP_NAME(const sweep_args *a)
@@ -295,6 +330,7 @@ SWEEP_TARGET void SWEEP_NAME(const sweep_args *a)
 
 #undef NV
 #undef SB
+#undef LANES
 #undef AT
 #undef XV
 #undef ADAM_ENTRY

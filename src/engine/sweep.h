@@ -28,8 +28,13 @@ typedef long long v2l __attribute__((vector_size(16), may_alias));
  * H: per block N groups, the activations at CUR on entry and at NXT on exit.  dF: N x T,
  * d(mse)/dF at CUR.  Facc (T x N groups): the hidden layer's share of F(NXT), lane-wise.  XB:
  * N x d groups of 8 copies of x_ij (a vector operand without a broadcast).  G (B groups), GH
- * (N groups): scratch.  PEN[8]: lane-wise ||W||^2 + ||V||^2 at NXT; GSQ[8]: lane-wise squared
- * norm of the gradient at CUR (its finiteness).  Adam's constants: b1, b2, the step and the
+ * (N groups): scratch.  PEN (one group per block): each neuron's ||w||^2 + ||v||^2 at NXT, its
+ * d weights' squares in order, then its T output weights'; GSQ[8]: lane-wise squared norm of the
+ * gradient at CUR (its finiteness).  ALIVE (one byte per block): on entry, bit l set when lane
+ * l's neuron is active (h != 0, a NaN counts) on some row at CUR; on exit, the same at NXT.  A
+ * slice whose lanes are all inactive at CUR skips its gradient's products, and a block inactive
+ * at NXT its share of the forward pass: exact zeros, so the results do not depend on ALIVE as
+ * long as it is not wrong.  Adam's constants: b1, b2, the step and the
  * inverse square root bias correction isbc2 of optim.h's repro_optim_adam_coefs, eps;
  * twolam = 2 lambda. */
 typedef struct {
@@ -38,6 +43,7 @@ typedef struct {
     double *nxt, *m, *v, *H, *g, *gh, *Facc;
     double b1, b2, step, isbc2, eps, twolam;
     double *pen, *gsq;
+    unsigned char *alive;
 } sweep_args;
 
 typedef void (*repro_sweep_fn)(const sweep_args *a);
@@ -52,5 +58,12 @@ void repro_sweep_avx512(const sweep_args *a); /* call only where the CPU has AVX
 /* For tests: S runs FN, a sweep with the same contract (e.g. step_sweep.h compiled with other
  * parameters), instead of its code path's. */
 void repro_step_use_sweep(repro_step *s, repro_sweep_fn fn);
+
+/* How often the step moves inactive neurons behind the active ones of their lane (step.c,
+ * "moving neurons"): every REPRO_STEP_COMPACT_EVERY steps by default; for tests, S every EVERY
+ * steps (0: never), and how many times it did so and put a reactivated neuron back in order. */
+#define REPRO_STEP_COMPACT_EVERY 200
+void repro_step_set_compaction(repro_step *s, size_t every);
+void repro_step_moves(const repro_step *s, size_t *compactions, size_t *reorders);
 
 #endif

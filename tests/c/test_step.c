@@ -141,6 +141,66 @@ static void test_against_reference(const problem *pb)
     gsl_matrix_free(Y);
 }
 
+/* Moving inactive neurons behind the active ones (compaction every EVERY steps, and the
+ * reordering of a neuron that becomes active again behind an active one) changes nothing: on
+ * every path, parameters and objective bit-identical to a run without moves, which must have
+ * happened (both kinds) for the test to count. */
+static void test_moves(const problem *pb, size_t every)
+{
+    gsl_matrix *X = gsl_matrix_alloc(pb->N, pb->d), *Y = gsl_matrix_alloc(pb->N, pb->T);
+    random_data(pb, X, Y, 11);
+    repro_net *net = repro_net_alloc(pb->d, pb->T, pb->K, pb->skip, 5);
+    repro_optim_params p;
+    params_of(pb, &p);
+    gsl_vector *still = gsl_vector_alloc(net->P), *moved = gsl_vector_alloc(net->P);
+    char name[200];
+    size_t ncompact = 0, nreorder = 0;
+    for (int path = REPRO_STEP_AVX512; path <= LANES8; path++) {
+        if (path != LANES8 && !repro_step_supported((repro_step_path)path)) continue;
+        const char *pn = variant_name(path);
+        const repro_step_path alloc_path = path == LANES8 ? REPRO_STEP_PORTABLE : (repro_step_path)path;
+        double f[2] = {NAN, NAN};
+        int ok = 1;
+        for (int run = 0; run < 2; run++) {
+            repro_step *s = repro_step_alloc(net, X, Y, pb->lambda, &p, alloc_path);
+            if (s && path == LANES8) repro_step_use_sweep(s, sweep_lanes8);
+            ok = ok && s && repro_step_set(s, net->theta) == 0;
+            if (ok) repro_step_set_compaction(s, run ? every : 0);
+            for (size_t k = 0; ok && k < pb->steps; k++) ok = repro_step_iterate(s) == GSL_SUCCESS;
+            if (ok) {
+                repro_step_x(s, run ? moved : still);
+                f[run] = repro_step_f(s);
+                size_t c, r;
+                repro_step_moves(s, &c, &r);
+                if (run) {
+                    ncompact += c;
+                    nreorder += r;
+                    printf("# %s, %s: %zu compactions, %zu reactivated neurons put back\n",
+                           pb->name, pn, c, r);
+                } else {
+                    snprintf(name, sizeof name, "%s, %s: no moves when compaction is off", pb->name, pn);
+                    CHECK(c == 0 && r == 0, name);
+                }
+            }
+            repro_step_free(s);
+        }
+        snprintf(name, sizeof name, "%s, %s: %zu steps with and without moves", pb->name, pn, pb->steps);
+        CHECK(ok, name);
+        if (!ok) continue;
+        snprintf(name, sizeof name, "%s, %s: parameters bit-identical with moves", pb->name, pn);
+        CHECK(memcmp(still->data, moved->data, net->P * sizeof(double)) == 0, name);
+        snprintf(name, sizeof name, "%s, %s: objective bit-identical with moves", pb->name, pn);
+        CHECK(memcmp(&f[0], &f[1], sizeof f[0]) == 0, name);
+    }
+    snprintf(name, sizeof name, "%s: the runs compacted and reordered", pb->name);
+    CHECK(ncompact > 0 && nreorder > 0, name);
+    gsl_vector_free(still);
+    gsl_vector_free(moved);
+    repro_net_free(net);
+    gsl_matrix_free(X);
+    gsl_matrix_free(Y);
+}
+
 /* train.c through REPRO_STEP: every path against "blas", including a run that diverges. */
 static int train_with(const char *path, const problem *pb, double lr, size_t steps,
                       gsl_vector *theta, char *msg, size_t cap, repro_train_report *rep)
@@ -261,6 +321,13 @@ int main(void)
         {"two squares T=101 K=800", 8, 2, 101, 800, 0, 1e-3, 1000, REPRO_LR_CONSTANT, 1e-3, 1},
     };
     for (size_t k = 0; k < sizeof pbs / sizeof pbs[0]; k++) test_against_reference(&pbs[k]);
+    /* many inactive neurons, some of which become active again: a large constant rate */
+    const problem moves[] = {
+        {"moves T=1 K=403 N=13", 13, 2, 1, 403, 1, 1e-2, 2000, REPRO_LR_CONSTANT, 5e-2, 0},
+        {"moves T=3 K=203 N=9 no skip", 9, 3, 3, 203, 0, 1e-2, 2000, REPRO_LR_CONSTANT, 5e-2, 0},
+        {"moves two squares T=101 K=203", 8, 2, 101, 203, 0, 1e-3, 1000, REPRO_LR_CONSTANT, 5e-2, 1},
+    };
+    for (size_t k = 0; k < sizeof moves / sizeof moves[0]; k++) test_moves(&moves[k], 7);
     test_train_paths(&pbs[2], 1e-2, 200, "train 200 steps");
     test_train_paths(&pbs[2], 1e60, 5, "train diverging (lr 1e60, 5 steps)");
     test_train_paths(&pbs[2], 1e60, 1, "train diverging (lr 1e60, 1 step)");
