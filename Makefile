@@ -56,8 +56,8 @@ SANFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
 LDLIBS  := $(DEP_LIBS)
 
 # src/ in folders, one per layer (README, Design): main -> lua -> {build, plot, engine, diff} -> core.
-# The slowest to compile first (the fused step's sweep, 4-6 s for each code path: the sweep is
-# specialised for T = 1 and d = 1, 2), so that a clean build on two cores does not end with one
+# The slowest to compile first (the fused step's sweep, 3-4 s for each code path: the sweep is
+# specialised for T = 1 and for d = 2), so that a clean build on two cores does not end with one
 # core compiling one of them.
 SLOW_SRC := src/engine/step_avx512.c src/engine/step_avx2.c src/engine/step_portable.c
 SRC      := $(SLOW_SRC) $(filter-out $(SLOW_SRC),$(sort $(wildcard src/*.c src/*/*.c)))

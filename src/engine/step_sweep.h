@@ -46,7 +46,10 @@
 #define SWEEP_CAT(x, y) SWEEP_CAT_(x, y)
 #define SWEEP_IMPL SWEEP_CAT(SWEEP_NAME, _impl)
 /* The sweep for N, d, T (always inlined: SWEEP_NAME calls it with T = 1 as a constant, which
- * turns the loops over t into straight code for the single-task problems) */
+ * turns the loops over t into straight code for the single-task problems, and with d = 2 for
+ * the planar multi-task ones, 27 % off a two-squares T = 101 step; d = 1 and T = 1 with d = 2
+ * were specialised too, within 0.1 us of the general code per step, for 40 % of the three
+ * files' compile time, on a clean build's critical path) */
 SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const sweep_args *a,
                                                                           const size_t N,
                                                                           const size_t d,
@@ -314,14 +317,8 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
 
 SWEEP_TARGET void SWEEP_NAME(const sweep_args *a)
 {
-    if (a->T == 1 && a->d == 1)
-        SWEEP_IMPL(a, a->N, 1, 1);
-    else if (a->T == 1 && a->d == 2)
-        SWEEP_IMPL(a, a->N, 2, 1);
-    else if (a->T == 1)
+    if (a->T == 1)
         SWEEP_IMPL(a, a->N, a->d, 1);
-    else if (a->d == 1)
-        SWEEP_IMPL(a, a->N, 1, a->T);
     else if (a->d == 2)
         SWEEP_IMPL(a, a->N, 2, a->T);
     else
