@@ -256,7 +256,10 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
           VEC *restrict F = Facc + u;
           VEC *restrict pk = PN + NV * sb + u; /* the superblock's neurons' penalties */
           const unsigned am = amask[u];
-          if (ns == SB && am == (1u << SB) - 1) {
+          /* a block of the superblock inactive at the new point adds exact zeros (+0 h_i
+           * terms to sums that start from +0, so never -0): the full superblock's code stays
+           * exact with any of its blocks inactive, and only all four inactive skip the share */
+          if (ns == SB && am != 0) {
               VEC pn0 = AT(pk, 0), pn1 = AT(pk, 1), pn2 = AT(pk, 2), pn3 = AT(pk, 3);
               for (size_t t = 0; t < T; t++) {
                   const size_t q = d + 1 + t;
@@ -304,7 +307,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                       const VEC vt = ADAM_FINISH(x + k * BN, m + k * BN, v + k * BN, q);
                       AT(xn + k * BN, q) = vt;
                       AT(pk, k) = AT(pk, k) + vt * vt;
-                      if ((am >> k) & 1) /* an inactive block adds exact zeros: skipped */
+                      if ((am >> k) & 1)
                           for (size_t i = 0; i < N; i++)
                               AT(Ft, i) = AT(Ft, i) + AT(H + k * HN, i) * vt;
                   }
