@@ -5,7 +5,10 @@
  * of the last point, Adam's update and the block's share of the next forward pass are computed
  * in one sweep, the gradient is never stored, and no BLAS is called.  The parameters, Adam's
  * moments and the activations live in a private blocked layout (per block: w_1..w_d, b,
- * v_1..v_T, eight lanes each), written back in net.h's layout by repro_step_x.
+ * v_1..v_T, eight lanes each), written back in net.h's layout by repro_step_x.  Neurons inactive
+ * on every data point skip their products (exact zeros), and are moved between blocks, within
+ * their lane, so that whole blocks are inactive; the moves keep every sum's order (step.c), so
+ * the results are those of the sweep without them, bit for bit.
  *
  * Same mathematics as optim.h's Adam (PyTorch's update step for step, the same schedules and
  * bias corrections, the same elementwise formula); only the order of the sums in the forward
