@@ -24,14 +24,9 @@ T.errors("univariate: d = 2 refused", function() C.univariate(repro.dataset{x = 
 T.errors("univariate: negative lambda refused", function() C.univariate(ds, {lambda = -1}) end, "lambda")
 T.errors("univariate: unknown option refused", function() C.univariate(ds, {grids = 3}) end, "grids")
 
--- Two squares: R* = 4, the range map at two points.
-local X, y = {}, {}
-for _, sq in ipairs{{1, 0}, {0.5, 1}} do
-  for _, s in ipairs{{1, 1}, {-1, 1}, {-1, -1}, {1, -1}} do
-    X[#X + 1] = {s[1] * sq[1], s[2] * sq[1]}
-    y[#y + 1] = sq[2]
-  end
-end
+-- Two squares (lua/squares.lua, the points of Figures 5 and 7): R* = 4, the range map at two
+-- points.
+local X, y = require("squares").points()
 local sq = repro.dataset{x = X, y = y}
 local r = assert(C.relu2d(sq))
 T.close("relu2d: two squares R* = 4", r.cost, 4, 4e-3)
