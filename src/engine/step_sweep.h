@@ -259,7 +259,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
           /* a block of the superblock inactive at the new point adds exact zeros (+0 h_i
            * terms to sums that start from +0, so never -0): the full superblock's code stays
            * exact with any of its blocks inactive, and only all four inactive skip the share */
-          if (ns == SB && am != 0) {
+          if (ns == SB) {
               VEC pn0 = AT(pk, 0), pn1 = AT(pk, 1), pn2 = AT(pk, 2), pn3 = AT(pk, 3);
               for (size_t t = 0; t < T; t++) {
                   const size_t q = d + 1 + t;
@@ -275,6 +275,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                   pn1 = pn1 + v1 * v1;
                   pn2 = pn2 + v2 * v2;
                   pn3 = pn3 + v3 * v3;
+                  if (!am) continue;
                   VEC *restrict Ft = F + t * N * NV;
 #define FROW(I)                                                                                    \
     do {                                                                                           \
