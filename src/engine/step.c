@@ -332,13 +332,24 @@ static double penalty(const repro_step *s)
     return sum;
 }
 
-/* The forward pass at point K (H, alive, the neurons' penalties, Facc, dF) without a step, lane
- * by lane: used by set.  Every sum in the sweep's order. */
+/* Facc at point K from H: each lane's sum over the blocks in block order, from +0, as the sweep
+ * adds it (its skipped inactive blocks add exact zeros). */
+static void forward_share(repro_step *s, int k)
+{
+    size_t N = s->N, T = s->T, B = s->B;
+    memset(s->Facc, 0, T * N * sizeof(v8d));
+    for (size_t b = 0; b < s->nb; b++) {
+        const v8d *V = s->th[k] + b * B + s->d + 1, *H = s->H + b * N;
+        for (size_t t = 0; t < T; t++)
+            for (size_t i = 0; i < N; i++) s->Facc[t * N + i] += H[i] * V[t];
+    }
+}
+
+/* The forward pass at point K (H, alive, the neurons' penalties, Facc, dF) without a step: used
+ * by set.  Every sum in the sweep's order. */
 static double forward_only(repro_step *s, int k)
 {
     size_t N = s->N, d = s->d, T = s->T, B = s->B;
-    double *Facc = (double *)s->Facc;
-    memset(Facc, 0, T * N * sizeof(v8d));
     for (size_t blk = 0; blk < s->nb; blk++) {
         const double *x = (const double *)(s->th[k] + blk * B), *V = x + 8 * (d + 1);
         double *H = (double *)(s->H + blk * N), *pen = (double *)(s->pen + blk);
@@ -354,17 +365,16 @@ static double forward_only(repro_step *s, int k)
                 H[8 * i + l] = z > 0 || isnan(z) ? z : 0;
                 if (H[8 * i + l] != 0) s->alive[blk] |= (unsigned char)(1u << l);
             }
-            for (size_t t = 0; t < T; t++)
-                for (size_t i = 0; i < N; i++) Facc[8 * (t * N + i) + l] += H[8 * i + l] * V[8 * t + l];
         }
     }
+    forward_share(s, k);
     return finish_forward(s, s->tail[k], penalty(s));
 }
 
 /* ---- moving neurons between blocks ------------------------------------------------------------
  * The sweep skips a block's products in the slices whose neurons are all inactive on every row
  * (their share of each gradient and of the forward pass is an exact zero).  Inactive neurons are
- * scattered, so every COMPACT_EVERY steps they are moved, within their lane, behind the active
+ * scattered, so every REPRO_STEP_COMPACT_EVERY steps they are moved, within their lane, behind the active
  * ones.  Exactness rests on one invariant: in every lane, the neurons active at the point the
  * sweep computes sit in the order they were first placed in (each lane's share of the forward
  * pass is a sum over its active neurons in block order, so it then adds the same terms in the
@@ -372,15 +382,15 @@ static double forward_only(repro_step *s, int k)
  * active again behind an active one breaks it, and is put back in order at once, the forward
  * pass's sums recomputed (rare: a few times in thousands of steps). */
 
-/* The arrangement of lane L with the neurons of lanes whose bit in ACT is set first, each group
- * in first-placement order: ORDER[b] = the block whose lane-L neuron goes to block b. */
-static void lane_order(const repro_step *s, const unsigned char *act, size_t l, size_t *order)
+/* The arrangement of lane L with its active neurons (alive) first, each group in
+ * first-placement order: ORDER[b] = the block whose lane-L neuron goes to block b. */
+static void lane_order(const repro_step *s, size_t l, size_t *order)
 {
     size_t n = 0;
     for (int pass = 1; pass >= 0; pass--)
         for (size_t b0 = 0; b0 < s->nb; b0++) {
             size_t b = s->slot[8 * b0 + l] / 8;
-            if ((act[b] >> l & 1) == (unsigned)pass) order[n++] = b;
+            if ((s->alive[b] >> l & 1) == (unsigned)pass) order[n++] = b;
         }
 }
 
@@ -395,8 +405,8 @@ static void move_lanes(repro_step *s, v8d *A, size_t ng, size_t *const order[8],
     }
 }
 
-/* Rearranges the lanes in LANES by ACT (lane_order): every per-neuron array moves. */
-static void arrange(repro_step *s, const unsigned char *act, unsigned lanes)
+/* Rearranges the lanes in LANES (lane_order): every per-neuron array moves. */
+static void arrange(repro_step *s, unsigned lanes)
 {
     size_t nb = s->nb, *order[8], *who = s->tmp;
     unsigned char *al = s->bits;
@@ -404,7 +414,7 @@ static void arrange(repro_step *s, const unsigned char *act, unsigned lanes)
     for (size_t l = 0; l < 8; l++) {
         order[l] = s->order + l * nb;
         if (!(lanes >> l & 1)) continue;
-        lane_order(s, act, l, order[l]);
+        lane_order(s, l, order[l]);
         for (size_t b = 0; b < nb; b++)
             if (order[l][b] != b) moved |= 1u << l;
     }
@@ -446,7 +456,7 @@ static void compact(repro_step *s)
         if (n > most) most = n;
     }
     if (s->nb - most <= idle_blocks(s)) return;
-    arrange(s, s->alive, 0xff);
+    arrange(s, 0xff);
     s->ncompact++;
 }
 
@@ -470,15 +480,9 @@ static void keep_order(repro_step *s, int k)
         if (ok) lanes &= ~(1u << l);
     }
     if (!lanes) return;
-    arrange(s, s->alive, lanes);
+    arrange(s, lanes);
     s->nresort++;
-    size_t N = s->N, T = s->T, B = s->B;
-    memset(s->Facc, 0, T * N * sizeof(v8d));
-    for (size_t b = 0; b < s->nb; b++) {
-        const v8d *V = s->th[k] + b * B + s->d + 1, *H = s->H + b * N;
-        for (size_t t = 0; t < T; t++)
-            for (size_t i = 0; i < N; i++) s->Facc[t * N + i] += H[i] * V[t];
-    }
+    forward_share(s, k);
 }
 
 /* f and the gradient at point K by the reference (BLAS) evaluation: 0 when both are finite. */
