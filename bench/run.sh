@@ -9,6 +9,8 @@
 #   BENCH_BUDGET PyTorch's step budget for "time to the same objective" (default 20000; the
 #                paper's 2-D runs took ~2e5 steps, scaled down here to fit the time)
 #   BENCH_CAP    seconds the engine may spend per problem and method to reach PyTorch's objective (20)
+#   BENCH_STEP_STEPS  steps per round of bench/step.c's timings (500: 5 rounds, best counts)
+#   BENCH_STEP_WARM   steps a run has taken before its "trained" timings (2000; 0: none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -64,7 +66,7 @@ objs=${BENCH_OBJS:-$(ls "$B"/obj/engine/*.o "$B"/obj/core/*.o)}
 cc -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
     -D_DEFAULT_SOURCE -Isrc bench/step.c $objs \
     -o "$OUT/step" $(sed -n 's/^DEP_LIBS = //p' "$B/config.mk")
-OPENBLAS_NUM_THREADS=1 "$OUT/step" "$OUT" "${BENCH_STEP_STEPS:-500}" 5 ${ALL//,/ } >"$OUT/step.tsv.tmp"
+OPENBLAS_NUM_THREADS=1 "$OUT/step" "$OUT" "${BENCH_STEP_STEPS:-500}" 5 --warm "${BENCH_STEP_WARM:-2000}" ${ALL//,/ } >"$OUT/step.tsv.tmp"
 mv "$OUT/step.tsv.tmp" "$OUT/step.tsv"
 
 for th in 1 2; do

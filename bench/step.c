@@ -1,14 +1,19 @@
 /* step: time per Adam step of the engine's code paths on the bench problems, the per-part
  * breakdown of the BLAS step, and the machine's three-term floor.
  *
- *   step DIR STEPS ROUNDS NAME [NAME ...]
+ *   step DIR STEPS ROUNDS [--warm W] NAME [NAME ...]
  *
  * DIR/problems.tsv and the CSV files come from bench/problems.lua; each network is
- * repro_net_alloc(d, T, K, skip = 1, seed 1) as in bench/train.lua.  Timing: thread CPU time
- * (the machine is shared: CPU time is not inflated by waiting for a core), ROUNDS rounds of STEPS
- * steps, the paths interleaved within each round, minimum over rounds.  Output, tab-separated:
+ * repro_net_alloc(d, T, K, skip = 1, seed 1) as in bench/train.lua, trained at a constant rate
+ * 1e-2.  Timing: thread CPU time (the machine is shared: CPU time is not inflated by waiting for
+ * a core), ROUNDS rounds of STEPS steps, the paths interleaved within each round, minimum over
+ * rounds.  Two regimes: the first STEPS steps from the initial point (every neuron active), and,
+ * with --warm, STEPS steps of a run already W steps in, continued from round to round (the state
+ * of most of a training's steps: the step skips the neurons that weight decay has made inactive,
+ * step.h).  Output, tab-separated:
  *   machine  peak_gflops  sqrtdiv_ns  (per parameter: Adam's update in L1)  dgemm1000_gflops
- *   problem NAME N d K T P  path PATH seconds_per_step ...  (one pair per path)
+ *   problem NAME N d K T P  path PATH seconds_per_step ...  (one pair per path; from the start)
+ *   trained NAME W  path PATH seconds_per_step ...          (with --warm: after W steps)
  *   parts NAME forward backward adam relu penalty   (seconds, the BLAS step's parts)
  *   floor NAME flops bytes compute_s sqrtdiv_s bandwidth_s bandwidth_GBps */
 #include <gsl/gsl_blas.h>
@@ -178,32 +183,59 @@ static double dgemm_gflops(size_t n)
 
 /* ---- the engine ------------------------------------------------------------------------------ */
 
-/* CPU seconds per step of STEPS steps on PATH (BLAS: optim.h's Adam). */
-static double time_path(repro_step_path path, const repro_net *net, const repro_dataset *ds,
-                        double lambda, size_t steps)
+/* One path's Adam on one problem, kept between timings: the fused step, or optim.h's Adam on
+ * BLAS products (path BLAS).  Constant rate 1e-2, from the network's initial point. */
+typedef struct {
+    repro_step *s;
+    repro_optim *o;
+    repro_net_wd prob;
+} runner;
+
+static void runner_start(runner *r, repro_step_path path, const repro_net *net,
+                         const repro_dataset *ds, double lambda)
 {
     repro_optim_params p;
     repro_optim_params_default(&p);
     p.lr = 1e-2;
-    double t0, t;
+    memset(r, 0, sizeof *r);
     if (path == REPRO_STEP_BLAS) {
-        repro_net_wd prob = {net, ds->X, ds->Y, lambda, repro_net_work_alloc(net, ds->N)};
-        repro_optim *o = repro_optim_alloc(repro_optim_adam, net->P, &p);
-        repro_optim_set(o, repro_net_wd_fdf, &prob, net->theta);
-        t0 = cpu_now();
-        for (size_t k = 0; k < steps; k++) repro_optim_iterate(o);
-        t = cpu_now() - t0;
-        repro_optim_free(o);
-        repro_net_work_free(prob.w);
+        r->prob = (repro_net_wd){net, ds->X, ds->Y, lambda, repro_net_work_alloc(net, ds->N)};
+        r->o = repro_optim_alloc(repro_optim_adam, net->P, &p);
+        repro_optim_set(r->o, repro_net_wd_fdf, &r->prob, net->theta);
     } else {
-        repro_step *s = repro_step_alloc(net, ds->X, ds->Y, lambda, &p, path);
-        repro_step_set(s, net->theta);
-        t0 = cpu_now();
-        for (size_t k = 0; k < steps; k++) repro_step_iterate(s);
-        t = cpu_now() - t0;
-        repro_step_free(s);
+        r->s = repro_step_alloc(net, ds->X, ds->Y, lambda, &p, path);
+        repro_step_set(r->s, net->theta);
     }
-    return t / (double)steps;
+}
+
+/* STEPS more steps; CPU seconds per step. */
+static double runner_time(runner *r, size_t steps)
+{
+    double t0 = cpu_now();
+    for (size_t k = 0; k < steps; k++)
+        if (r->s)
+            repro_step_iterate(r->s);
+        else
+            repro_optim_iterate(r->o);
+    return (cpu_now() - t0) / (double)steps;
+}
+
+static void runner_free(runner *r)
+{
+    repro_step_free(r->s);
+    repro_optim_free(r->o);
+    repro_net_work_free(r->prob.w);
+}
+
+/* CPU seconds per step of the first STEPS steps from the network's initial point on PATH. */
+static double time_path(repro_step_path path, const repro_net *net, const repro_dataset *ds,
+                        double lambda, size_t steps)
+{
+    runner r;
+    runner_start(&r, path, net, ds, lambda);
+    double t = runner_time(&r, steps);
+    runner_free(&r);
+    return t;
 }
 
 /* The parts of the BLAS step (net.c's forward and backward written out, each part timed alone). */
@@ -280,8 +312,14 @@ static void parts(const repro_net *net, const repro_dataset *ds, size_t reps, do
 
 int main(int argc, char **argv)
 {
-    if (argc < 5) {
-        fprintf(stderr, "usage: step DIR STEPS ROUNDS NAME [NAME ...]\n");
+    size_t warm = 0;
+    int first = 4;
+    if (argc > 5 && strcmp(argv[4], "--warm") == 0) {
+        warm = (size_t)atol(argv[5]);
+        first = 6;
+    }
+    if (argc <= first) {
+        fprintf(stderr, "usage: step DIR STEPS ROUNDS [--warm W] NAME [NAME ...]\n");
         return 2;
     }
     gsl_set_error_handler_off();
@@ -291,7 +329,7 @@ int main(int argc, char **argv)
     printf("machine\t%.6g\t%.6g\t%.6g\n", peak, sqd * 1e9, dgemm_gflops(1000));
     char path[4096], line[1024];
     snprintf(path, sizeof path, "%s/problems.tsv", dir);
-    for (int a = 4; a < argc; a++) {
+    for (int a = first; a < argc; a++) {
         FILE *f = fopen(path, "r");
         if (!f) {
             fprintf(stderr, "step: cannot open %s\n", path);
@@ -322,18 +360,36 @@ int main(int argc, char **argv)
         repro_net *net = repro_net_alloc(d, T, K, 1, 1);
         repro_step_path paths[4] = {REPRO_STEP_BLAS, REPRO_STEP_AVX512, REPRO_STEP_AVX2,
                                     REPRO_STEP_PORTABLE};
-        double best[4] = {1e300, 1e300, 1e300, 1e300};
+        double best[4] = {1e300, 1e300, 1e300, 1e300}, tbest[4] = {1e300, 1e300, 1e300, 1e300};
+        runner trained[4];
+        for (int k = 0; k < 4; k++)
+            if (warm && repro_step_supported(paths[k])) {
+                runner_start(&trained[k], paths[k], net, ds, lambda);
+                runner_time(&trained[k], warm);
+            }
         for (size_t r = 0; r < rounds; r++)
             for (int k = 0; k < 4; k++) {
                 if (!repro_step_supported(paths[k])) continue;
                 double t = time_path(paths[k], net, ds, lambda, steps);
                 if (t < best[k]) best[k] = t;
+                if (!warm) continue;
+                t = runner_time(&trained[k], steps);
+                if (t < tbest[k]) tbest[k] = t;
             }
         printf("problem\t%s\t%zu\t%zu\t%zu\t%zu\t%zu", name, ds->N, d, K, T, net->P);
         for (int k = 0; k < 4; k++)
             if (repro_step_supported(paths[k]))
                 printf("\t%s\t%.6g", repro_step_path_name(paths[k]), best[k]);
         printf("\n");
+        if (warm) {
+            printf("trained\t%s\t%zu", name, warm);
+            for (int k = 0; k < 4; k++)
+                if (repro_step_supported(paths[k])) {
+                    printf("\t%s\t%.6g", repro_step_path_name(paths[k]), tbest[k]);
+                    runner_free(&trained[k]);
+                }
+            printf("\n");
+        }
         double pt[5];
         parts(net, ds, steps, pt);
         printf("parts\t%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", name, pt[0], pt[1], pt[2], pt[3], pt[4]);
