@@ -7,10 +7,11 @@
  * repro_net_alloc(d, T, K, skip = 1, seed 1) as in bench/train.lua, trained at a constant rate
  * 1e-2.  Timing: thread CPU time (the machine is shared: CPU time is not inflated by waiting for
  * a core), ROUNDS rounds of STEPS steps, the paths interleaved within each round, minimum over
- * rounds.  Two regimes: the first STEPS steps from the initial point (every neuron active), and,
- * with --warm, STEPS steps of a run already W steps in, continued from round to round (the state
- * of most of a training's steps: the step skips the neurons that weight decay has made inactive,
- * step.h).  Output, tab-separated:
+ * rounds (the floor's bandwidth term is measured in every round too, its best kept).  Two
+ * regimes: the first STEPS steps from the initial point (every neuron active), and, with --warm,
+ * STEPS steps of a run already W steps in, continued from round to round (the state of most of a
+ * training's steps: the step skips the neurons that weight decay has made inactive, step.h).
+ * Output, tab-separated:
  *   machine  peak_gflops  sqrtdiv_ns  (per parameter: Adam's update in L1)  dgemm1000_gflops
  *   problem NAME N d K T P  path PATH seconds_per_step ...  (one pair per path; from the start)
  *   trained NAME W  path PATH seconds_per_step ...          (with --warm: after W steps)
@@ -130,15 +131,17 @@ static double sqrtdiv_seconds(void)
 }
 
 /* Bytes per second moving the optimizer state of P parameters: x, m, v read, m, v, x' written
- * (48 bytes per parameter), timed as a plain triad at that working set. */
-static double state_bandwidth(size_t P)
+ * (48 bytes per parameter), timed as a plain triad at that working set, best of REPS.  The shared
+ * cache's bandwidth changes with the machine's other work (22-36 GB/s at the T = 101 working set
+ * in one day), so main measures it in every round, next to the steps it is compared with. */
+static double state_bandwidth(size_t P, int reps_best)
 {
     double *x = malloc(P * sizeof *x), *m = malloc(P * sizeof *m), *v = malloc(P * sizeof *v),
            *xn = malloc(P * sizeof *xn);
     for (size_t i = 0; i < P; i++) x[i] = m[i] = v[i] = 1e-3 * (double)(i % 97);
     long reps = (long)(2e8 / (double)P) + 1;
     double best = 1e300;
-    for (int r = 0; r < 5; r++) {
+    for (int r = 0; r < reps_best; r++) {
         double t0 = cpu_now();
         for (long k = 0; k < reps; k++) {
             for (size_t i = 0; i < P; i++) {
@@ -367,7 +370,10 @@ int main(int argc, char **argv)
                 runner_start(&trained[k], paths[k], net, ds, lambda);
                 runner_time(&trained[k], warm);
             }
-        for (size_t r = 0; r < rounds; r++)
+        double bw = 0;
+        for (size_t r = 0; r < rounds; r++) {
+            double b = state_bandwidth(net->P, 2);
+            if (b > bw) bw = b;
             for (int k = 0; k < 4; k++) {
                 if (!repro_step_supported(paths[k])) continue;
                 double t = time_path(paths[k], net, ds, lambda, steps);
@@ -376,6 +382,7 @@ int main(int argc, char **argv)
                 t = runner_time(&trained[k], steps);
                 if (t < tbest[k]) tbest[k] = t;
             }
+        }
         printf("problem\t%s\t%zu\t%zu\t%zu\t%zu\t%zu", name, ds->N, d, K, T, net->P);
         for (int k = 0; k < 4; k++)
             if (repro_step_supported(paths[k]))
@@ -395,7 +402,6 @@ int main(int argc, char **argv)
         printf("parts\t%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", name, pt[0], pt[1], pt[2], pt[3], pt[4]);
         double n = (double)ds->N, dd = (double)d, k = (double)K, t = (double)T, P = (double)net->P;
         double flops = 4 * n * dd * k + 6 * n * k * t + 4 * n * dd * t; /* the step's products */
-        double bw = state_bandwidth(net->P);
         printf("floor\t%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", name, flops, 48 * P,
                flops / (peak * 1e9), P * sqd, 48 * P / bw, bw * 1e-9);
         fflush(stdout);
