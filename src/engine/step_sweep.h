@@ -11,7 +11,7 @@
  * square roots and divisions in the superblock's forward pass, which otherwise waits on its
  * accumulators (the divider works while the loads and the multipliers do: 11 % off a T = 101
  * step, bench/).  The penalty ||W||^2 + ||V||^2 at the new point is summed neuron by neuron (its
- * w, then its v task by task; step.c adds the neurons up in their order, so that f does not
+ * w, then its v task by task; step.c adds the neurons up by their index, so that f does not
  * depend on where they sit).  A slice whose neurons are all inactive at the current point (ALIVE)
  * skips its products: its gradient is the weight decay's alone, computed as the full sweep would
  * (the data's share is an exact +0); a block inactive at the new point adds nothing to the next
