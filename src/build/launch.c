@@ -251,71 +251,160 @@ static void report(const repro_job *j, int status)
     }
 }
 
+/* ---- children's exits as a readable descriptor ----------------------------------------------
+ * While jobs wait for a jobserver token, the batch waits for whichever comes first: a token, or
+ * the exit of one of its own children (which frees a slot).  SIGCHLD writes a byte to a pipe
+ * (the self-pipe trick), so one poll() waits on both. */
+
+static int chld_pipe[2] = {-1, -1};
+
+static void on_chld(int sig)
+{
+    (void)sig;
+    int e = errno;
+    ssize_t r = write(chld_pipe[1], "c", 1);
+    (void)r;
+    errno = e;
+}
+
+static void chld_drain(void)
+{
+    char buf[64];
+    while (read(chld_pipe[0], buf, sizeof buf) > 0) {
+    }
+}
+
+/* The pipe and the handler (old: the handler to restore); 0, or -1 when they cannot be had. */
+static int chld_watch(struct sigaction *old)
+{
+    if (pipe(chld_pipe) != 0) return -1;
+    for (int k = 0; k < 2; k++) {
+        fcntl(chld_pipe[k], F_SETFL, fcntl(chld_pipe[k], F_GETFL) | O_NONBLOCK);
+        fcntl(chld_pipe[k], F_SETFD, FD_CLOEXEC);
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_chld;
+    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGCHLD, &sa, old) != 0) {
+        close(chld_pipe[0]);
+        close(chld_pipe[1]);
+        chld_pipe[0] = chld_pipe[1] = -1;
+        return -1;
+    }
+    return 0;
+}
+
+static void chld_unwatch(const struct sigaction *old)
+{
+    sigaction(SIGCHLD, old, NULL);
+    close(chld_pipe[0]);
+    close(chld_pipe[1]);
+    chld_pipe[0] = chld_pipe[1] = -1;
+}
+
 /* ---- the batch ------------------------------------------------------------------------------ */
+
+typedef struct {
+    const repro_job *jobs;
+    pid_t *pid;
+    int *token, *failed, own_slot_free;
+    size_t next, running, bad;
+    repro_job_done done;
+    void *arg;
+} batch;
+
+/* Child W ended with STATUS: its slot back, its result noted.  0 when W is not one of ours. */
+static int ended(batch *b, pid_t w, int status)
+{
+    for (size_t i = 0; i < b->next; i++) {
+        if (b->pid[i] != w) continue;
+        b->pid[i] = 0;
+        b->running--;
+        if (b->token[i] >= 0) js_give(b->token[i]);
+        else if (mode == REPRO_LAUNCH_LOCAL) b->own_slot_free = 1;
+        int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (ok && b->failed) b->failed[i] = 0;
+        if (!ok) {
+            report(&b->jobs[i], status);
+            b->bad++;
+        }
+        if (b->done) b->done(i, ok, b->arg);
+        return 1;
+    }
+    return 0;
+}
 
 size_t repro_launch_all(const repro_job *jobs, size_t n, int *failed, repro_job_done done,
                         void *arg)
 {
-    pid_t *pid = calloc(n ? n : 1, sizeof *pid);
-    int *token = calloc(n ? n : 1, sizeof *token);
-    if (!pid || !token) {
-        free(pid);
-        free(token);
+    batch b = {.jobs = jobs, .failed = failed, .own_slot_free = 1, .done = done, .arg = arg};
+    b.pid = calloc(n ? n : 1, sizeof *b.pid);
+    b.token = calloc(n ? n : 1, sizeof *b.token);
+    if (!b.pid || !b.token) {
+        free(b.pid);
+        free(b.token);
         repro_err("out of memory");
         if (failed) for (size_t i = 0; i < n; i++) failed[i] = 1;
         return n;
     }
     if (failed) for (size_t i = 0; i < n; i++) failed[i] = 1;
     js_open();
-    size_t next = 0, running = 0, bad = 0;
-    int own_slot_free = 1;
-    while (next < n || running > 0) {
-        /* Start what the slots allow: our own slot, then jobserver tokens (Slurm: everything). */
-        while (next < n && bad == 0) {
+    struct sigaction old_chld;
+    int watch = mode == REPRO_LAUNCH_LOCAL && js_rd >= 0 && n > 1 && chld_watch(&old_chld) == 0;
+    int token_ready = 0; /* poll saw the jobserver readable */
+    while (b.next < n || b.running > 0) {
+        /* Start what the slots allow: our own slot, then jobserver tokens (Slurm: everything).
+         * With the watch, a token is only read when poll saw one (no waiting here). */
+        while (b.next < n && b.bad == 0) {
             int tok = -2; /* -2: no token needed */
             if (mode == REPRO_LAUNCH_LOCAL) {
-                if (own_slot_free) own_slot_free = 0;
-                else if ((tok = js_take()) < 0) break;
+                if (b.own_slot_free) b.own_slot_free = 0;
+                else if (watch && !token_ready) break;
+                else if ((tok = js_take()) < 0) {
+                    token_ready = 0;
+                    break;
+                }
+                token_ready = 0;
             }
-            pid[next] = start(&jobs[next]);
-            token[next] = tok;
-            if (pid[next] < 0) {
+            b.pid[b.next] = start(&jobs[b.next]);
+            b.token[b.next] = tok;
+            if (b.pid[b.next] < 0) {
                 if (tok >= 0) js_give(tok);
-                else if (mode == REPRO_LAUNCH_LOCAL) own_slot_free = 1;
-                fprintf(stderr, "repro: cannot start %s\n", jobs[next].label);
-                bad++;
-                next++;
+                else if (mode == REPRO_LAUNCH_LOCAL) b.own_slot_free = 1;
+                fprintf(stderr, "repro: cannot start %s\n", jobs[b.next].label);
+                b.bad++;
+                b.next++;
                 break;
             }
-            next++;
-            running++;
+            b.next++;
+            b.running++;
         }
-        if (running == 0) break;
+        if (b.running == 0) break;
         int status;
+        if (watch && b.next < n && b.bad == 0) {
+            /* jobs wait for a slot: reap what has ended, else wait for a token or an exit (the
+             * pipe is drained before the reaping, so an exit after it still wakes the poll) */
+            chld_drain();
+            pid_t w;
+            int reaped = 0;
+            while ((w = waitpid(-1, &status, WNOHANG)) > 0) reaped |= ended(&b, w, status);
+            if (reaped) continue;
+            struct pollfd pf[2] = {{js_rd, POLLIN, 0}, {chld_pipe[0], POLLIN, 0}};
+            if (poll(pf, 2, -1) > 0 && (pf[0].revents & POLLIN)) token_ready = 1;
+            continue;
+        }
         pid_t w = waitpid(-1, &status, 0);
         if (w < 0) {
             if (errno == EINTR) continue;
             break;
         }
-        for (size_t i = 0; i < next; i++) {
-            if (pid[i] != w) continue;
-            pid[i] = 0;
-            running--;
-            if (token[i] >= 0) js_give(token[i]);
-            else if (mode == REPRO_LAUNCH_LOCAL) own_slot_free = 1;
-            int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-            if (ok && failed) failed[i] = 0;
-            if (!ok) {
-                report(&jobs[i], status);
-                bad++;
-            }
-            if (done) done(i, ok, arg);
-            break;
-        }
+        ended(&b, w, status);
     }
-    free(pid);
-    free(token);
-    if (!failed) return bad + (n - next);
+    if (watch) chld_unwatch(&old_chld);
+    free(b.pid);
+    free(b.token);
+    if (!failed) return b.bad + (n - b.next);
     size_t notok = 0;
     for (size_t i = 0; i < n; i++) notok += (size_t)failed[i];
     return notok;

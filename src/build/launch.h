@@ -2,7 +2,8 @@
  *
  * Local: the commands run as child processes, as many at a time as make's job slots allow (the
  * calling process holds one slot; each further child takes a token from make's jobserver, named in
- * MAKEFLAGS; without a jobserver they run one at a time).  Slurm: each command runs as a job of its
+ * MAKEFLAGS; without a jobserver they run one at a time); a command waiting for a slot starts as
+ * soon as a token comes or one of the batch's own children ends (one poll on both).  Slurm: each command runs as a job of its
  * own through `srun` (options from $SLURM_ARGS), its output in a log file; the commands do not use
  * this machine's CPUs, so all of them are submitted at once (Slurm queues them).  A command that
  * fails stops the launch of new ones; running ones finish (their results stay cached) and the

@@ -71,6 +71,38 @@ make -s -j2 >"$tmp/out" 2>"$tmp/err"; rc=$?
 ok "a stage's CPU seconds include its points run by make -j2 (4 x 0.2 s)" \
    "[ $rc = 0 ] && grep -q 'burn: 4 points, 0 cached, 4 to run (local)' out && awk -F'\\t' 'NR == 2 && \$2 >= 0.75 { ok = 1 } END { exit !ok }' ob3/timing.tsv"
 
+# make's slots are respected and used: eight points, each present (a file of its own) while it
+# runs and counting the others present; under make -j2 the stage's own slot and one token run two
+# points at a time, never three.
+mkdir live
+cat >slots.lua <<'LUA'
+local pts = repro.sweep("slots", {i = {1, 2, 3, 4, 5, 6, 7, 8}}, function(p)
+  local mine = "live/" .. p.i
+  assert(io.open(mine, "w")):close()
+  local t0, most = os.clock(), 0
+  while os.clock() - t0 < 0.15 do
+    local n = 0
+    for j = 1, 8 do
+      local f = io.open("live/" .. j)
+      if f then
+        f:close()
+        n = n + 1
+      end
+    end
+    if n > most then most = n end
+  end
+  os.remove(mine)
+  return {most = most}
+end)
+local most = 0
+for _, r in ipairs(pts) do most = math.max(most, r.most) end
+repro.value("most", most, {fmt = "%.0f"})
+LUA
+printf 'all:\n\t+@"%s/repro" stage slots.lua --out oslots --figures f\n' "$bin" >Makefile
+make -s -j2 >"$tmp/out" 2>"$tmp/err"; rc=$?
+most=$(grep -A3 '"slots.most"' oslots/results.json | sed -n 's/.*"value": \([^,]*\),*/\1/p' | head -n1)
+ok "make -j2: two points at a time, never more (8 points; most at once: $most)" "[ $rc = 0 ] && [ \"$most\" = 2.0 ]"
+
 # Bad grids and captures are clean errors.
 cat >bad.lua <<'LUA'
 local ds = repro.dataset{x = {0, 1, 2}, y = {0, 1, 0}}
