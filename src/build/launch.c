@@ -80,6 +80,7 @@ static int js_take(void)
     ssize_t k = read(js_rd, &c, 1);
     setitimer(ITIMER_REAL, &off, NULL);
     sigaction(SIGALRM, &old, NULL);
+    if (k == 0) js_rd = -1; /* make closed the jobserver: no more tokens */
     return k == 1 ? c : -1;
 }
 
@@ -391,7 +392,10 @@ size_t repro_launch_all(const repro_job *jobs, size_t n, int *failed, repro_job_
             while ((w = waitpid(-1, &status, WNOHANG)) > 0) reaped |= ended(&b, w, status);
             if (reaped) continue;
             struct pollfd pf[2] = {{js_rd, POLLIN, 0}, {chld_pipe[0], POLLIN, 0}};
-            if (poll(pf, 2, -1) > 0 && (pf[0].revents & POLLIN)) token_ready = 1;
+            if (poll(pf, 2, -1) > 0) {
+                if (pf[0].revents & POLLIN) token_ready = 1;
+                else if (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)) js_rd = -1; /* make is gone */
+            }
             continue;
         }
         pid_t w = waitpid(-1, &status, 0);

@@ -103,6 +103,15 @@ make -s -j2 >"$tmp/out" 2>"$tmp/err"; rc=$?
 most=$(grep -A3 '"slots.most"' oslots/results.json | sed -n 's/.*"value": \([^,]*\),*/\1/p' | head -n1)
 ok "make -j2: two points at a time, never more (8 points; most at once: $most)" "[ $rc = 0 ] && [ \"$most\" = 2.0 ]"
 
+# A jobserver whose writer is gone (make killed while the stage runs): no more tokens; the points
+# still run, on the stage's own slot.
+exec 3< <(true)
+MAKEFLAGS="-j2 --jobserver-auth=3,4" "$bin/repro" stage slots.lua --out ogone --figures f \
+    4>/dev/null >"$tmp/out" 2>"$tmp/err"; rc=$?
+exec 3<&-
+most=$(grep -A3 '"slots.most"' ogone/results.json 2>/dev/null | sed -n 's/.*"value": \([^,]*\),*/\1/p' | head -n1)
+ok "a closed jobserver: the points run one at a time on the stage's slot" "[ $rc = 0 ] && [ \"$most\" = 1.0 ]"
+
 # Bad grids and captures are clean errors.
 cat >bad.lua <<'LUA'
 local ds = repro.dataset{x = {0, 1, 2}, y = {0, 1, 0}}
