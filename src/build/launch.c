@@ -360,13 +360,13 @@ size_t repro_launch_all(const repro_job *jobs, size_t n, int *failed, repro_job_
         while (b.next < n && b.bad == 0) {
             int tok = -2; /* -2: no token needed */
             if (mode == REPRO_LAUNCH_LOCAL) {
-                if (b.own_slot_free) b.own_slot_free = 0;
-                else if (watch && !token_ready) break;
-                else if ((tok = js_take()) < 0) {
+                if (b.own_slot_free) {
+                    b.own_slot_free = 0;
+                } else {
+                    if (watch && !token_ready) break;
                     token_ready = 0;
-                    break;
+                    if ((tok = js_take()) < 0) break;
                 }
-                token_ready = 0;
             }
             b.pid[b.next] = start(&jobs[b.next]);
             b.token[b.next] = tok;
