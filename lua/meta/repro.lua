@@ -419,12 +419,15 @@ function convexlib.univariate(ds, opts) end
 ---@return string? reason
 function convexlib.relu2d(ds, opts) end
 
----The range of f(z) over the optimal set of a lambda = 0 relu2d problem.
+---The range of f(z) over the optimal set of a lambda = 0 relu2d problem: the values at z of the
+---barrier method's last iterates (gap is its stopping rule, not a certified bound), and resid,
+---the largest residual of their equalities (fit to the data and cost budget).
 ---@param res repro.ConvexRelu2d
 ---@param z number[] # {x1, x2}
 ---@param opts? {slack?: number, gap?: number, max_iter?: integer}
 ---@return number|nil lo # nil and the reason when the budget ran out
 ---@return number|string hi
+---@return number resid
 function convexlib.range(res, z, opts) end
 
 ---@class repro.ConvexCertificate

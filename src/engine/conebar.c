@@ -438,6 +438,21 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
         if ((double)w.deg / tau <= o->gap_abs) break;
         tau *= mu;
     }
+    /* Restoration.  A stage can end at its line search's floor with A x - b drifted (the merit's
+     * slope is then unreliable: the reduced system loses accuracy near the cones' boundaries and
+     * the multipliers are large), or, from an infeasible start, without having reached A x = b:
+     * Newton steps on the equalities alone (g = 0: the smallest correction in the barrier's
+     * metric), each kept only when it stays inside and lowers the residual. */
+    for (int k = 0; k < 50 && status == 0; k++) {
+        double r0 = infeas(&w, x);
+        if (r0 <= 1e-13 * bscale) break;
+        derivatives(&w, x, tau, 1);
+        memset(w.g, 0, n * sizeof *w.g);
+        if (newton(&w, x) < -0.5) break;
+        double s = fmin(1, 0.99 * maxstep(&w, x, w.dx));
+        if (!inside_step(&w, x, s) || !(infeas(&w, w.xt) < r0)) break;
+        memcpy(x, w.xt, n * sizeof *x);
+    }
     if (o->y_centred && tau_c == 0)
         for (size_t i = 0; i < m; i++) gsl_vector_set(o->y_centred, i, w.nunew[i] / tau);
     for (size_t i = 0; i < m; i++) gsl_vector_set(yv, i, w.nunew[i] / tau);

@@ -13,10 +13,15 @@
  * A x = b by Newton's method, started infeasible for the equalities from a strictly interior x
  * (the caller's): the Newton system is reduced to (m + nfree) unknowns through the block-diagonal
  * Hessian (4 x 4 Cholesky per block), solved by LU.  Steps: while A x != b, backtracking on the
- * norm of the KKT residual; then damped Newton (step 1 / (1 + decrement) until the decrement is
- * below 1/4; the barrier is self-concordant), always inside the domain.  On the central path the
- * objective is within deg / tau of the optimum, deg = (pattern rows) + 2 (cones) + (POS);
- * stop when deg / tau <= gap_abs.  The equality multipliers y = nu / tau (A^T y approximates the
+ * norm of the KKT residual; then backtracking (Armijo) on the merit f_tau + nu^T (A x - b),
+ * always inside the domain; a stage is centred when decrement^2 / 2 <= 1e-10.  On the central
+ * path the objective is within deg / tau of the optimum, deg = (pattern rows) + 2 (cones) +
+ * (POS); stop when deg / tau <= gap_abs.  A stage may end at the line search's floor instead,
+ * before its centring converges (near the cones' boundaries the reduced system loses accuracy,
+ * and the merit's slope with it), with A x - b drifted: at the end, Newton steps on the
+ * equalities alone (no objective) restore A x = b as far as the domain allows; rep->feas says
+ * how far.  Without centring deg / tau is a stopping rule, not a bound (relu2d.h's range).  The
+ * equality multipliers y = nu / tau (A^T y approximates the
  * objective's gradient minus the cones' duals) are returned for a certificate computed elsewhere.
  * Errors through repro_err; return 0, 1 (iteration budget exhausted: x is the last iterate), -1. */
 #ifndef REPRO_CONEBAR_H

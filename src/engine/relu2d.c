@@ -270,9 +270,10 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
 
 int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_relu2d_sol *sol,
                        double slack, const double z[2], double gap_abs, size_t max_newton,
-                       double *lo, double *hi, size_t *newton)
+                       double *lo, double *hi, double *resid, size_t *newton)
 {
     if (newton) *newton = 0;
+    if (resid) *resid = 0;
     if (check_data(X, y, "relu2d_range")) return -1;
     if (!sol || sol->N != X->size1) return repro_err("relu2d_range: no solution of these data");
     if (!isfinite(z[0]) || !isfinite(z[1])) return repro_err("relu2d_range: z must be finite");
@@ -326,6 +327,7 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
         repro_conebar_report cr = {0};
         int st = repro_conebar_solve(&B.pb, &o, B.x, B.y, &cr);
         if (newton) *newton += cr.newton;
+        if (resid) *resid = fmax(*resid, cr.feas);
         double val = 0;
         for (size_t k = 0; k < B.n; k++) val += gsl_vector_get(B.c, k) * gsl_vector_get(B.x, k);
         build_free(&B);

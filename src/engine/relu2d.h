@@ -20,7 +20,8 @@
  * relative, with the data's scale as the floor when the optimum is 0 (affine data).
  *
  * Range at z: the smallest and largest f(z) over interpolants with R <= R* (1 + slack): z joins
- * the arrangement, so that f(z) = sum_p [z in D_p] (z, 1).(u_p+ - u_p-) + a.z + c is linear, and two cone programs are solved (barrier bound gap_abs).  A z equal to a
+ * the arrangement, so that f(z) = sum_p [z in D_p] (z, 1).(u_p+ - u_p-) + a.z + c is linear, and two cone programs are solved (barrier stopping rule gap_abs; the residual of
+ * their equalities is reported).  A z equal to a
  * data point returns its label twice.  *NEWTON (may be NULL): Newton steps of both programs.
  * Inputs: X (N x 2, finite, distinct, 3 <= N <= 62), y (N, finite).  Errors through repro_err;
  * return 0, 1 (tolerance or iteration budget not reached: the report says which), -1. */
@@ -62,9 +63,12 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
                        repro_relu2d_report *rep);
 
 /* [*LO, *HI] = range of f(z) over interpolants of (X, y) with R <= SOL->cost (1 + SLACK),
- * both programs started from SOL (strictly feasible). */
+ * both programs started from SOL (strictly feasible).  Each end is c^T x at its program's last
+ * iterate: the value at z of a network whose fit misses the data, and whose cost misses the
+ * budget, by at most *RESID (may be NULL; max |A x - b| over both programs, after conebar's
+ * restoration); GAP_ABS is the barrier's stopping rule, not a certified bound (conebar.h). */
 int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_relu2d_sol *sol,
                        double slack, const double z[2], double gap_abs, size_t max_newton,
-                       double *lo, double *hi, size_t *newton);
+                       double *lo, double *hi, double *resid, size_t *newton);
 
 #endif

@@ -115,10 +115,13 @@ static void test_relu2d(void)
     CHECK(r.gap >= -1e-12 && r.gap <= 1e-6 * r.objective, "relu2d: certified gap");
     CHECK(r.interp < 1e-6, "relu2d: the network interpolates");
     double lo, hi, z1[2] = {0.75, 0.75}, z2[2] = {0.6, 0.9};
-    st = repro_relu2d_range(X, y, sol, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL);
+    st = repro_relu2d_range(X, y, sol, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL, NULL);
     CHECK(st == 0 && fabs(lo - 0.5) < 1e-4 && fabs(hi - 0.5) < 1e-4, "relu2d: f(0.75, 0.75) forced to 0.5");
-    st = repro_relu2d_range(X, y, sol, 1e-6, z2, 1e-9, 20000, &lo, &hi, NULL);
+    double resid;
+    st = repro_relu2d_range(X, y, sol, 1e-6, z2, 1e-9, 20000, &lo, &hi, &resid, NULL);
     CHECK(st == 0 && fabs(lo - 0.2) < 1e-3 && fabs(hi - 0.8) < 1e-3, "relu2d: f(0.6, 0.9) ranges over [0.2, 0.8]");
+    CHECK(resid >= 0 && resid < 1e-7, "relu2d: the range programs' last iterates fit the data and the budget");
+    double lo_skip = lo, hi_skip = hi;
     /* without the skip connection: the same R* and the same forced value (the rotations of the
      * squares average any optimum's linear part away, so one without it exists: R* = 4) */
     repro_net_free(net), net = NULL;
@@ -126,8 +129,13 @@ static void test_relu2d(void)
     st = repro_relu2d_solve(X, y, 0, 0, 1e-6, 2000, &net, &sol0, &r);
     CHECK(st == 0 && fabs(r.objective - 4) < 4e-6 && r.interp < 1e-6, "relu2d: no skip, two squares R* = 4");
     CHECK(net && !net->skip, "relu2d: no skip, the network has no skip connection");
-    st = repro_relu2d_range(X, y, sol0, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL);
+    st = repro_relu2d_range(X, y, sol0, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL, NULL);
     CHECK(st == 0 && fabs(lo - 0.5) < 1e-4 && fabs(hi - 0.5) < 1e-4, "relu2d: no skip, f(0.75, 0.75) forced to 0.5");
+    /* a network without the skip connection is one with a = 0 at the same cost, and both R* are
+     * 4: the range without it lies within the range with it (up to the two budgets' 1e-8) */
+    st = repro_relu2d_range(X, y, sol0, 1e-6, z2, 1e-9, 20000, &lo, &hi, &resid, NULL);
+    CHECK(st == 0 && resid < 1e-7 && lo >= lo_skip - 1e-7 && hi <= hi_skip + 1e-7,
+          "relu2d: no skip, f(0.6, 0.9)'s range within the range with the skip connection");
     repro_relu2d_sol_free(sol0);
     /* tolerance logic: a budget of 5 Newton steps */
     repro_net_free(net), net = NULL;
