@@ -438,11 +438,15 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
         if ((double)w.deg / tau <= o->gap_abs) break;
         tau *= mu;
     }
+    if (o->y_centred && tau_c == 0)
+        for (size_t i = 0; i < m; i++) gsl_vector_set(o->y_centred, i, w.nunew[i] / tau);
+    for (size_t i = 0; i < m; i++) gsl_vector_set(yv, i, w.nunew[i] / tau);
     /* Restoration.  A stage can end at its line search's floor with A x - b drifted (the merit's
      * slope is then unreliable: the reduced system loses accuracy near the cones' boundaries and
      * the multipliers are large), or, from an infeasible start, without having reached A x = b:
      * Newton steps on the equalities alone (g = 0: the smallest correction in the barrier's
-     * metric), each kept only when it stays inside and lowers the residual. */
+     * metric), each kept only when it stays inside and lowers the residual.  After the
+     * multipliers are out: the restoration's own (of a problem without objective) are not. */
     for (int k = 0; k < 50 && status == 0; k++) {
         double r0 = infeas(&w, x);
         if (r0 <= 1e-13 * bscale) break;
@@ -453,9 +457,6 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
         if (!inside_step(&w, x, s) || !(infeas(&w, w.xt) < r0)) break;
         memcpy(x, w.xt, n * sizeof *x);
     }
-    if (o->y_centred && tau_c == 0)
-        for (size_t i = 0; i < m; i++) gsl_vector_set(o->y_centred, i, w.nunew[i] / tau);
-    for (size_t i = 0; i < m; i++) gsl_vector_set(yv, i, w.nunew[i] / tau);
     if (rep) *rep = (repro_conebar_report){tau, (double)w.deg / tau, infeas(&w, x), steps};
     work_free(&w);
     if (status < 0) return repro_err("conebar: the Newton step failed (singular system or no "

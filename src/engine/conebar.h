@@ -20,7 +20,9 @@
  * before its centring converges (near the cones' boundaries the reduced system loses accuracy,
  * and the merit's slope with it), with A x - b drifted: at the end, Newton steps on the
  * equalities alone (no objective) restore A x = b as far as the domain allows; rep->feas says
- * how far.  Without centring deg / tau is a stopping rule, not a bound (relu2d.h's range).  The
+ * how far.  Without centring deg / tau is a stopping rule, not a bound (relu2d.h's range): on
+ * min t s.t. ||w|| <= t, w = (1, 2) t stops 9.2e-9 above sqrt(5) from tau ~ 6e7 on, whatever
+ * gap_abs asks (tests/c/test_convex.c); a primal-dual method would be the fix.  The
  * equality multipliers y = nu / tau (A^T y approximates the
  * objective's gradient minus the cones' duals) are returned for a certificate computed elsewhere.
  * Errors through repro_err; return 0, 1 (iteration budget exhausted: x is the last iterate), -1. */

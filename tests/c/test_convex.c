@@ -15,6 +15,7 @@
 #include "engine/arrangement.h"
 #include "engine/certificate.h"
 #include "engine/colgen.h"
+#include "engine/conebar.h"
 #include "engine/oracle2d.h"
 #include "engine/relu2d.h"
 #include "engine/unigrid.h"
@@ -296,6 +297,39 @@ static void test_colgen(void)
     gsl_matrix_free(X), gsl_matrix_free(Y), gsl_vector_free(y);
 }
 
+/* conebar on a program with a closed form: min t over the cone ||w|| <= t subject to w = (1, 2)
+ * (one block without pattern rows, its b pinned at 0).  Optimum t = sqrt(5); the multipliers y of
+ * A x = b (c + A^T y in the dual cone, complementary to x) are -w / ||w||: y = -(1, 2) / sqrt(5).
+ * The method's floor (conebar.h): t stops 9.2e-9 above sqrt(5) from tau ~ 6e7 on, whatever
+ * gap_abs asks, and y is off by up to 3e-7; the bounds below are an order above that floor. */
+static void test_conebar(void)
+{
+    gsl_matrix *L = gsl_matrix_calloc(1, 3), *A = gsl_matrix_calloc(2, 4);
+    gsl_vector *c = gsl_vector_calloc(4), *b = gsl_vector_alloc(2), *x = gsl_vector_alloc(4),
+               *y = gsl_vector_alloc(2);
+    uint64_t mask = 0;
+    unsigned char linear = 1;
+    gsl_matrix_set(A, 0, 0, 1), gsl_matrix_set(A, 1, 1, 1);
+    gsl_vector_set(b, 0, 1), gsl_vector_set(b, 1, 2), gsl_vector_set(c, 3, 1);
+    repro_conebar_problem pb = {1, 0, L, &mask, &linear, NULL, NULL, c, A, b};
+    repro_conebar_opts o = {1e-12, 500, NULL};
+    repro_conebar_report rep;
+    double x0[4] = {0.1, -0.3, 0, 1}; /* strictly inside, A x != b */
+    for (int k = 0; k < 4; k++) gsl_vector_set(x, k, x0[k]);
+    int st = repro_conebar_solve(&pb, &o, x, y, &rep);
+    CHECK(st == 0, "conebar: closed-form program solved");
+    CHECK_CLOSE(gsl_vector_get(x, 3), sqrt(5), 1e-7, "conebar: t = ||w|| = sqrt(5)");
+    CHECK(rep.feas < 1e-12 && fabs(gsl_vector_get(x, 0) - 1) < 1e-12 && fabs(gsl_vector_get(x, 1) - 2) < 1e-12,
+          "conebar: w = (1, 2) from an infeasible start");
+    CHECK(fabs(gsl_vector_get(y, 0) + 1 / sqrt(5)) < 3e-6 && fabs(gsl_vector_get(y, 1) + 2 / sqrt(5)) < 3e-6,
+          "conebar: multipliers y = -w / ||w||");
+    x0[3] = 0.2; /* t < ||w||: outside the cone */
+    for (int k = 0; k < 4; k++) gsl_vector_set(x, k, x0[k]);
+    CHECK(repro_conebar_solve(&pb, &o, x, y, NULL) == -1, "conebar: a start outside the cone refused");
+    gsl_matrix_free(L), gsl_matrix_free(A);
+    gsl_vector_free(c), gsl_vector_free(b), gsl_vector_free(x), gsl_vector_free(y);
+}
+
 int main(void)
 {
     repro_err_init();
@@ -303,6 +337,7 @@ int main(void)
     gsl_rng_set(r, 12);
     test_arrangement(r);
     test_oracle(r);
+    test_conebar();
     test_relu2d();
     test_unigrid(r);
     test_colgen();
