@@ -420,14 +420,17 @@ function convexlib.univariate(ds, opts) end
 function convexlib.relu2d(ds, opts) end
 
 ---The range of f(z) over the optimal set of a lambda = 0 relu2d problem: the values at z of the
----barrier method's last iterates (gap is its stopping rule, not a certified bound), and resid,
----the largest residual of their equalities (fit to the data and cost budget).
+---barrier method's last iterates (gap is its stopping rule, not a certified bound), resid, the
+---largest residual of their equalities (fit to the data and cost budget), and bounds certified
+---by the dual: lo_cert <= f(z) <= hi_cert for every interpolant of cost <= R* (1 + slack).
 ---@param res repro.ConvexRelu2d
 ---@param z number[] # {x1, x2}
 ---@param opts? {slack?: number, gap?: number, max_iter?: integer}
 ---@return number|nil lo # nil and the reason when the budget ran out
 ---@return number|string hi
 ---@return number resid
+---@return number lo_cert
+---@return number hi_cert
 function convexlib.range(res, z, opts) end
 
 ---@class repro.ConvexCertificate

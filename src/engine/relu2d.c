@@ -9,6 +9,7 @@
 #include "engine/arrangement.h"
 #include "engine/conebar.h"
 #include "engine/oracle2d.h"
+#include "engine/rangecert.h"
 
 enum { MODE_INTERP, MODE_LASSO, MODE_RANGE };
 
@@ -270,10 +271,11 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
 
 int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_relu2d_sol *sol,
                        double slack, const double z[2], double gap_abs, size_t max_newton,
-                       double *lo, double *hi, double *resid, size_t *newton)
+                       double *lo, double *hi, double *resid, double *cert, size_t *newton)
 {
     if (newton) *newton = 0;
     if (resid) *resid = 0;
+    if (cert) cert[0] = -INFINITY, cert[1] = INFINITY;
     if (check_data(X, y, "relu2d_range")) return -1;
     if (!sol || sol->N != X->size1) return repro_err("relu2d_range: no solution of these data");
     if (!isfinite(z[0]) || !isfinite(z[1])) return repro_err("relu2d_range: z must be finite");
@@ -281,6 +283,7 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
     for (size_t i = 0; i < X->size1; i++)
         if (gsl_matrix_get(X, i, 0) == z[0] && gsl_matrix_get(X, i, 1) == z[1]) {
             *lo = *hi = gsl_vector_get(y, i);
+            if (cert) cert[0] = cert[1] = *lo;
             return 0;
         }
     double tsum = 0;
@@ -330,6 +333,29 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
         if (resid) *resid = fmax(*resid, cr.feas);
         double val = 0;
         for (size_t k = 0; k < B.n; k++) val += gsl_vector_get(B.c, k) * gsl_vector_get(B.x, k);
+        if (st >= 0 && cert) {
+            /* the certificate's first cuts: the neurons of the program's solution */
+            const double *xs = B.x->data;
+            double tmax = 0, *nr = malloc(4 * B.nc * sizeof *nr);
+            size_t nn = 0;
+            for (size_t j = 0; j < B.nc; j++) tmax = fmax(tmax, xs[4 * j + 3]);
+            for (size_t j = 0; nr && j < B.nc; j++) {
+                double nw = hypot(xs[4 * j], xs[4 * j + 1]);
+                if (!(xs[4 * j + 3] > 1e-6 * tmax && nw > 0)) continue;
+                nr[4 * nn] = xs[4 * j] / nw, nr[4 * nn + 1] = xs[4 * j + 1] / nw;
+                nr[4 * nn + 2] = B.linear[j] ? 0 : xs[4 * j + 2] / nw, nr[4 * nn + 3] = B.linear[j];
+                nn++;
+            }
+            double bnd;
+            int cs = nr ? repro_rangecert(X, y, z, sol->skip, rmax, side, B.y->data, nr, nn, 1e-8, 300, &bnd, NULL)
+                        : repro_err("relu2d_range: out of memory");
+            free(nr);
+            if (cs < 0) {
+                build_free(&B);
+                return -1;
+            }
+            cert[side] = bnd;
+        }
         build_free(&B);
         if (st < 0) return -1;
         if (st > status) status = st;

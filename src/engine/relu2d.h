@@ -21,7 +21,7 @@
  *
  * Range at z: the smallest and largest f(z) over interpolants with R <= R* (1 + slack): z joins
  * the arrangement, so that f(z) = sum_p [z in D_p] (z, 1).(u_p+ - u_p-) + a.z + c is linear, and two cone programs are solved (barrier stopping rule gap_abs; the residual of
- * their equalities is reported).  A z equal to a
+ * their equalities is reported), then each end is certified by a dual bound (rangecert.h).  A z equal to a
  * data point returns its label twice.  *NEWTON (may be NULL): Newton steps of both programs.
  * Inputs: X (N x 2, finite, distinct, 3 <= N <= 62), y (N, finite).  Errors through repro_err;
  * return 0, 1 (tolerance or iteration budget not reached: the report says which), -1. */
@@ -66,9 +66,12 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
  * both programs started from SOL (strictly feasible).  Each end is c^T x at its program's last
  * iterate: the value at z of a network whose fit misses the data, and whose cost misses the
  * budget, by at most *RESID (may be NULL; max |A x - b| over both programs, after conebar's
- * restoration); GAP_ABS is the barrier's stopping rule, not a certified bound (conebar.h). */
+ * restoration); GAP_ABS is the barrier's stopping rule, not a certified bound (conebar.h).
+ * CERT (may be NULL; 2 values): certified bounds CERT[0] <= f(z) <= CERT[1] over every such
+ * interpolant (rangecert.h, its first cuts each program's neurons): the true ends lie in
+ * [CERT[0], *LO] and [*HI, CERT[1]], up to the residual's effect on *LO and *HI. */
 int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_relu2d_sol *sol,
                        double slack, const double z[2], double gap_abs, size_t max_newton,
-                       double *lo, double *hi, double *resid, size_t *newton);
+                       double *lo, double *hi, double *resid, double *cert, size_t *newton);
 
 #endif

@@ -1,7 +1,7 @@
 /* repro.convex: exact convex programs whose optima certify trained networks (issue 12).
  *   univariate(ds, {grid, lambda, tol, max_iter})  problems (3) / (9) over a knot grid (unigrid.h)
  *   relu2d(ds, {lambda, tol, max_iter, skip})       the convex reformulation in the plane (relu2d.h)
- *   range(res, z, {slack, gap, max_iter})           lo, hi of f(z) over the optimal set, resid
+ *   range(res, z, {slack, gap, max_iter})           lo, hi of f(z) over the optimal set, resid, certified lo, hi
  *   certify(net, ds, {lambda, objective, tol, max_rounds})  column generation (colgen.h)
  *   patterns(X)                                     activation patterns in the plane (arrangement.h)
  * A solver that stops short of its tolerance returns nil and the reason. */
@@ -205,15 +205,17 @@ static int l_range(lua_State *L)
     double slack = optpos(L, 3, "convex.range", "slack", 1e-6, 0);
     double gap = optpos(L, 3, "convex.range", "gap", 1e-9, 0);
     size_t max_iter = optcount(L, 3, "convex.range", "max_iter", 20000);
-    double lo, hi, resid;
+    double lo, hi, resid, cert[2];
     size_t newton;
-    int st = repro_relu2d_range(os->X, os->y, os->sol, slack, z, gap, max_iter, &lo, &hi, &resid, &newton);
+    int st = repro_relu2d_range(os->X, os->y, os->sol, slack, z, gap, max_iter, &lo, &hi, &resid, cert, &newton);
     if (st < 0) return lrepro_engine_error(L);
     if (st > 0) return stopped(L, "convex.range: iteration budget exhausted");
     lua_pushnumber(L, lo);
     lua_pushnumber(L, hi);
     lua_pushnumber(L, resid);
-    return 3;
+    lua_pushnumber(L, cert[0]);
+    lua_pushnumber(L, cert[1]);
+    return 5;
 }
 
 static int l_certify(lua_State *L)

@@ -17,6 +17,7 @@
 #include "engine/colgen.h"
 #include "engine/conebar.h"
 #include "engine/oracle2d.h"
+#include "engine/rangecert.h"
 #include "engine/relu2d.h"
 #include "engine/unigrid.h"
 #include "engine/univariate.h"
@@ -116,12 +117,20 @@ static void test_relu2d(void)
     CHECK(r.gap >= -1e-12 && r.gap <= 1e-6 * r.objective, "relu2d: certified gap");
     CHECK(r.interp < 1e-6, "relu2d: the network interpolates");
     double lo, hi, z1[2] = {0.75, 0.75}, z2[2] = {0.6, 0.9};
-    st = repro_relu2d_range(X, y, sol, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL, NULL);
+    double c1[2];
+    st = repro_relu2d_range(X, y, sol, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL, c1, NULL);
     CHECK(st == 0 && fabs(lo - 0.5) < 1e-4 && fabs(hi - 0.5) < 1e-4, "relu2d: f(0.75, 0.75) forced to 0.5");
-    double resid;
-    st = repro_relu2d_range(X, y, sol, 1e-6, z2, 1e-9, 20000, &lo, &hi, &resid, NULL);
+    CHECK(c1[0] > 0.5 - 1e-5 && c1[1] < 0.5 + 1e-5, "relu2d: f(0.75, 0.75) certified forced to 0.5 within 1e-5");
+    double resid, cert[2];
+    st = repro_relu2d_range(X, y, sol, 1e-6, z2, 1e-9, 20000, &lo, &hi, &resid, cert, NULL);
     CHECK(st == 0 && fabs(lo - 0.2) < 1e-3 && fabs(hi - 0.8) < 1e-3, "relu2d: f(0.6, 0.9) ranges over [0.2, 0.8]");
     CHECK(resid >= 0 && resid < 1e-7, "relu2d: the range programs' last iterates fit the data and the budget");
+    /* the certificate: every interpolant of cost <= R* (1 + 1e-6) has f(0.6, 0.9) in
+     * [cert[0], cert[1]]; the exact optimal set's range is [0.2, 0.8] (the budget's slack widens
+     * it by O(1e-6)), and the barrier's ends lie inside the certified interval, close to it */
+    CHECK(cert[0] <= lo + 1e-9 && hi <= cert[1] + 1e-9 && lo - cert[0] < 1e-6 && cert[1] - hi < 1e-6,
+          "relu2d: the certified range of f(0.6, 0.9) contains the computed one, within 1e-6");
+    CHECK(cert[0] > 0.2 - 1e-5 && cert[1] < 0.8 + 1e-5, "relu2d: certified f(0.6, 0.9) in [0.2, 0.8] up to the slack");
     double lo_skip = lo, hi_skip = hi;
     /* without the skip connection: the same R* and the same forced value (the rotations of the
      * squares average any optimum's linear part away, so one without it exists: R* = 4) */
@@ -130,11 +139,11 @@ static void test_relu2d(void)
     st = repro_relu2d_solve(X, y, 0, 0, 1e-6, 2000, &net, &sol0, &r);
     CHECK(st == 0 && fabs(r.objective - 4) < 4e-6 && r.interp < 1e-6, "relu2d: no skip, two squares R* = 4");
     CHECK(net && !net->skip, "relu2d: no skip, the network has no skip connection");
-    st = repro_relu2d_range(X, y, sol0, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL, NULL);
+    st = repro_relu2d_range(X, y, sol0, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL, NULL, NULL);
     CHECK(st == 0 && fabs(lo - 0.5) < 1e-4 && fabs(hi - 0.5) < 1e-4, "relu2d: no skip, f(0.75, 0.75) forced to 0.5");
     /* a network without the skip connection is one with a = 0 at the same cost, and both R* are
      * 4: the range without it lies within the range with it (up to the two budgets' 1e-8) */
-    st = repro_relu2d_range(X, y, sol0, 1e-6, z2, 1e-9, 20000, &lo, &hi, &resid, NULL);
+    st = repro_relu2d_range(X, y, sol0, 1e-6, z2, 1e-9, 20000, &lo, &hi, &resid, NULL, NULL);
     CHECK(st == 0 && resid < 1e-7 && lo >= lo_skip - 1e-7 && hi <= hi_skip + 1e-7,
           "relu2d: no skip, f(0.6, 0.9)'s range within the range with the skip connection");
     repro_relu2d_sol_free(sol0);
@@ -160,6 +169,19 @@ static void test_relu2d(void)
     }
     st = repro_relu2d_solve(X, y6, 0, 1, 1e-6, 2000, &net, NULL, &r);
     CHECK(st == 0, "relu2d: one-neuron data solved");
+    {
+        /* rangecert alone, from no cuts at all: every interpolant of cost <= 1 + 1e-6 (R* = 1:
+         * the only one is (x1)_+) has f(z) within a certified interval around (z1)_+ */
+        double zz[2] = {0.5, 0.5}, blo, bhi;
+        size_t rounds;
+        int s0 = repro_rangecert(X, y6, zz, 1, 1 + 1e-6, 0, NULL, NULL, 0, 1e-9, 300, &blo, &rounds);
+        int s1 = repro_rangecert(X, y6, zz, 1, 1 + 1e-6, 1, NULL, NULL, 0, 1e-9, 300, &bhi, NULL);
+        printf("# rangecert: one neuron, f(0.5, 0.5) in [%.9f, %.9f], %zu rounds\n", blo, bhi, rounds);
+        CHECK(s0 >= 0 && s1 >= 0 && blo <= 0.5 && bhi >= 0.5 && bhi - blo < 1e-4,
+              "rangecert: one-neuron data, f(0.5, 0.5) certified to (0.5)_+ = 0.5");
+        CHECK(repro_rangecert(X, y6, zz, 1, -1, 0, NULL, NULL, 0, 1e-9, 300, &blo, NULL) == -1,
+              "rangecert: rmax <= 0 refused");
+    }
     CHECK_CLOSE(r.objective, 1, 1e-5, "relu2d: one-neuron data R* = 1 = ||w|| |v| of (x1)_+");
     repro_net_free(net);
     /* affine data y = 2 x1 - x2 + 1/2: free with the skip connection (R* = 0), and without it the
