@@ -139,7 +139,7 @@ int repro_rangecert(const gsl_matrix *X, const gsl_vector *y, const double z[2],
      * the model's global maximum, so only then does the program's value bound the dual's. */
     double delta = 1, best = -INFINITY;
     int status = 1;
-    size_t round;
+    size_t round, since = 0;
     set_region(lp, N, c, delta);
     for (round = 0; round < max_rounds; round++) {
         int rc = glp_simplex(lp, &parm);
@@ -175,6 +175,7 @@ int repro_rangecert(const gsl_matrix *X, const gsl_vector *y, const double z[2],
         double sy = 0, tzp = gsl_matrix_get(Th, N, 0), d = -INFINITY;
         for (size_t i = 0; i < N; i++) sy += gsl_matrix_get(Th, i, 0) * gsl_vector_get(y, i);
         if (tz * tzp > 0) d = (-sy - rmax * om) / fabs(tzp);
+        if (d > best + tol * (1 + fabs(d))) since = round; /* progress */
         if (d > best) { /* a serious step */
             best = d;
             for (size_t i = 0; i < N; i++) c[i] = th[i];
@@ -185,6 +186,7 @@ int repro_rangecert(const gsl_matrix *X, const gsl_vector *y, const double z[2],
             status = 0;
             break;
         }
+        if (round - since >= 20) break; /* 20 rounds without progress: the bound so far (status 1) */
         double nr[4] = {0, 0, 0, 0}, bw;
         if (repro_oracle2d(P, Th, &om, wv, &bw)) {
             status = -1;

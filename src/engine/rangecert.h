@@ -14,7 +14,8 @@
  * trust region around the best point so far (first centre THETA0, N values, or NULL: the
  * smallest theta on the free columns' equations), then the exact oracle adds the neuron that
  * theta violates most, until the program's value exceeds the best bound by at most TOL (relative
- * to 1 + |bound|) at a point inside the region, or after MAX_ROUNDS.  Every round's theta is
+ * to 1 + |bound|) at a point inside the region, or after 20 rounds without progress (by TOL) or
+ * MAX_ROUNDS.  Every round's theta is
  * projected (oracle2d.h) and its bound computed with the exact omega, so *BOUND is valid whatever
  * the linear program's accuracy: the best of the rounds.  *ROUNDS (may be NULL): rounds taken.
  * Errors through repro_err; return 0, 1 (MAX_ROUNDS reached first: *BOUND valid, not tight), -1. */
