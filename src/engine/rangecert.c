@@ -2,6 +2,7 @@
 #include "engine/rangecert.h"
 
 #include <glpk.h>
+#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -38,6 +39,29 @@ static void add_neuron(glp_prob *lp, const gsl_matrix *P, size_t N, double tz, c
 static void set_region(glp_prob *lp, size_t N, const double *c, double delta)
 {
     for (size_t i = 0; i < N; i++) glp_set_col_bnds(lp, (int)i + 1, GLP_DB, c[i] - delta, c[i] + delta);
+}
+
+/* C (N) = the smallest theta with F^T theta = -tz (1, z) (F: the N x NF free columns [1 x], in
+ * U, N x NF): theta = U S^-1 V^T r from the SVD F = U S V^T, tiny singular values (collinear
+ * points) dropped.  V (NF x NF), S and WK (NF): workspace. */
+static void min_norm_centre(const gsl_matrix *P, size_t N, size_t nf, double tz, const double z[2],
+                            gsl_matrix *U, gsl_matrix *V, gsl_vector *S, gsl_vector *wk, double *c)
+{
+    for (size_t i = 0; i < N; i++)
+        for (size_t f = 0; f < nf; f++) gsl_matrix_set(U, i, f, f ? gsl_matrix_get(P, i, f - 1) : 1);
+    gsl_linalg_SV_decomp(U, V, S, wk);
+    double r[3], q[3] = {0, 0, 0};
+    for (size_t f = 0; f < nf; f++) r[f] = -tz * (f == 0 ? 1 : z[f - 1]);
+    for (size_t k = 0; k < nf; k++) { /* q = S^-1 V^T r */
+        double sk = gsl_vector_get(S, k);
+        if (!(sk > 1e-12 * gsl_vector_get(S, 0))) continue;
+        for (size_t f = 0; f < nf; f++) q[k] += gsl_matrix_get(V, f, k) * r[f];
+        q[k] /= sk;
+    }
+    for (size_t i = 0; i < N; i++) {
+        c[i] = 0;
+        for (size_t k = 0; k < nf; k++) c[i] += gsl_matrix_get(U, i, k) * q[k];
+    }
 }
 
 int repro_rangecert(const gsl_matrix *X, const gsl_vector *y, const double z[2], int skip,
@@ -84,41 +108,15 @@ int repro_rangecert(const gsl_matrix *X, const gsl_vector *y, const double z[2],
         glp_set_row_bnds(lp, r0 + f, GLP_FX, rhs, rhs);
     }
     for (size_t k = 0; k < nn; k++) add_neuron(lp, P, N, tz, neurons + 4 * k, ind, val);
-    /* the first centre: THETA0, or the smallest theta on the free columns' equations (their
-     * Gram matrix, nf x nf, solved by Gaussian elimination) */
+    /* the first centre: THETA0, or the smallest theta on the free columns' equations */
     if (theta0) {
         for (size_t i = 0; i < N; i++) c[i] = theta0[i];
     } else {
-        double G[3][4] = {{0}};
-        for (int f = 0; f < nf; f++) {
-            for (int g = 0; g < nf; g++)
-                for (size_t i = 0; i < N; i++)
-                    G[f][g] += (f ? gsl_matrix_get(P, i, f - 1) : 1) * (g ? gsl_matrix_get(P, i, g - 1) : 1);
-            G[f][3] = -tz * (f == 0 ? 1 : z[f - 1]);
-        }
-        double u[3] = {0, 0, 0};
-        int ok = 1;
-        for (int k = 0; k < nf && ok; k++) {
-            int piv = k;
-            for (int r = k + 1; r < nf; r++)
-                if (fabs(G[r][k]) > fabs(G[piv][k])) piv = r;
-            if (!(fabs(G[piv][k]) > 1e-12)) ok = 0; /* collinear points: start from 0 */
-            for (int q = 0; ok && q < 4; q++) {
-                double tmp = G[k][q];
-                G[k][q] = G[piv][q], G[piv][q] = tmp;
-            }
-            for (int r = k + 1; ok && r < nf; r++) {
-                double m = G[r][k] / G[k][k];
-                for (int q = k; q < 4; q++) G[r][q] -= m * G[k][q];
-            }
-        }
-        for (int k = nf - 1; ok && k >= 0; k--) {
-            double sum = G[k][3];
-            for (int q = k + 1; q < nf; q++) sum -= G[k][q] * u[q];
-            u[k] = sum / G[k][k];
-        }
-        for (size_t i = 0; ok && i < N; i++)
-            for (int f = 0; f < nf; f++) c[i] += u[f] * (f ? gsl_matrix_get(P, i, f - 1) : 1);
+        gsl_matrix *U = gsl_matrix_alloc(N, (size_t)nf), *V = gsl_matrix_alloc((size_t)nf, (size_t)nf);
+        gsl_vector *S = gsl_vector_alloc((size_t)nf), *wk = gsl_vector_alloc((size_t)nf);
+        if (U && V && S && wk) min_norm_centre(P, N, (size_t)nf, tz, z, U, V, S, wk, c);
+        /* (out of memory: the centre stays 0, a valid if poorer start) */
+        gsl_matrix_free(U), gsl_matrix_free(V), gsl_vector_free(S), gsl_vector_free(wk);
     }
     glp_smcp parm;
     glp_init_smcp(&parm);
