@@ -5,8 +5,8 @@
 #include <string.h>
 
 #if defined(__SSE2__)
-#include <immintrin.h>
-#define VSQRT(x) _mm_sqrt_pd(x)
+/* _mm_sqrt_pd without <immintrin.h> (0.4-0.65 s to parse): the builtin it wraps (GCC, clang) */
+#define VSQRT(x) __builtin_ia32_sqrtpd(x)
 #else
 #define VSQRT(x) ((v2d){sqrt((x)[0]), sqrt((x)[1])})
 #endif
