@@ -48,6 +48,8 @@ FORCE:
 # Tests that run make in a copy of the project build with the same compiler.
 export CC
 
+# -O2 for src/engine (the numerics) and the tests; the glue (GLUEOBJ below: src/main.c and the
+# other folders, no hot path) at -O1, 8 CPU-s to compile instead of 11; -g and every warning kept.
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS  := -std=c11 -O2 -g -fno-math-errno -DHAVE_INLINE $(CC_CFLAGS) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc $(WARN) $(DEP_CFLAGS)
 SANFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -65,7 +67,7 @@ LIBSRC   := $(filter-out src/main.c,$(SRC))
 OBJ      := $(SRC:src/%.c=$(B)/obj/%.o)
 LIBOBJ   := $(LIBSRC:src/%.c=$(B)/obj/%.o)
 ASANOBJ  := $(SRC:src/%.c=$(B)/asan/obj/%.o)
-# The glue (src/main.c and every folder but src/engine: no hot path) at -O1, every warning kept.
+# The glue at -O1 (see CFLAGS).
 GLUEOBJ  := $(patsubst src/%.c,$(B)/obj/%.o,$(filter-out src/engine/%,$(SRC)))
 $(GLUEOBJ): CFLAGS := $(patsubst -O2,-O1,$(CFLAGS))
 ASANLIB  := $(LIBSRC:src/%.c=$(B)/asan/obj/%.o)
