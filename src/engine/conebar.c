@@ -8,33 +8,23 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "engine/conebar_work.h"
 
-typedef struct {
-    const repro_conebar_problem *pb;
-    size_t n, m, nf, M, deg;
-    size_t *free_idx;    /* nf indices of FREE scalars */
-    double *g, *dx, *H;  /* n, n, 16 nc (cone Hessians, then their Cholesky factors) */
-    double *hs;          /* ns scalar Hessians */
-    double *r, *tmp;     /* m + nf, n */
-    gsl_matrix *K;       /* (m + nf)^2 */
-    gsl_vector *rhs;     /* m + nf */
-    gsl_permutation *perm;
-    double *nu, *nunew;  /* m */
-    double *xt;          /* n: trial point */
-} work;
+/* A's entry (i, k), read without gsl_matrix_get's range check (the hot loops of the solves) */
+#define AIJ(i, k) (pb->A->data[(i) * pb->A->tda + (k)])
 
 static double sgn(uint64_t mask, size_t r) { return (mask >> r) & 1 ? 1.0 : -1.0; }
 
 /* The number of pattern rows of block j: none for a linear block. */
-static size_t rows(const work *w, size_t j) { return w->pb->linear && w->pb->linear[j] ? 0 : w->M; }
+size_t cb_rows(const cb_work *w, size_t j) { return w->pb->linear && w->pb->linear[j] ? 0 : w->M; }
 
-static int inside(const work *w, const double *x)
+int cb_inside(const cb_work *w, const double *x)
 {
     const repro_conebar_problem *pb = w->pb;
     for (size_t j = 0; j < pb->nc; j++) {
         const double *u = x + 4 * j;
         if (!(u[3] > 0 && u[3] * u[3] - u[0] * u[0] - u[1] * u[1] > 0)) return 0;
-        for (size_t r = 0; r < rows(w, j); r++) {
+        for (size_t r = 0; r < cb_rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
             if (!(sgn(pb->mask[j], r) * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]) > 0)) return 0;
         }
@@ -45,13 +35,13 @@ static int inside(const work *w, const double *x)
 }
 
 /* The largest s with x + s dx in the closed domain (capped at 1e300). */
-static double maxstep(const work *w, const double *x, const double *dx)
+double cb_maxstep(const cb_work *w, const double *x, const double *dx)
 {
     const repro_conebar_problem *pb = w->pb;
     double smax = 1e300;
     for (size_t j = 0; j < pb->nc; j++) {
         const double *u = x + 4 * j, *du = dx + 4 * j;
-        for (size_t r = 0; r < rows(w, j); r++) {
+        for (size_t r = 0; r < cb_rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
             double s = sgn(pb->mask[j], r);
             double v = s * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]);
@@ -84,7 +74,7 @@ static double maxstep(const work *w, const double *x, const double *dx)
 }
 
 /* Gradient of tau (objective) + phi into w->g; Hessians into w->H / w->hs. */
-static void derivatives(work *w, const double *x, double tau, int want_hess)
+static void derivatives(cb_work *w, const double *x, double tau, int want_hess)
 {
     const repro_conebar_problem *pb = w->pb;
     for (size_t k = 0; k < w->n; k++) w->g[k] = tau * gsl_vector_get(pb->c, k);
@@ -92,8 +82,8 @@ static void derivatives(work *w, const double *x, double tau, int want_hess)
         const double *u = x + 4 * j;
         double *g = w->g + 4 * j, *H = w->H + 16 * j;
         if (want_hess) memset(H, 0, 16 * sizeof *H);
-        if (want_hess && rows(w, j) == 0) H[10] = 1; /* b of a linear block: pinned at 0 */
-        for (size_t r = 0; r < rows(w, j); r++) {
+        if (want_hess && cb_rows(w, j) == 0) H[10] = 1; /* b of a linear block: pinned at 0 */
+        for (size_t r = 0; r < cb_rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
             double s = sgn(pb->mask[j], r);
             double v = s * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]);
@@ -157,11 +147,12 @@ static void solve4(const double *Lc, double *v)
     }
 }
 
-/* Newton direction at x (w->g, w->H current): dx and nunew; returns dx^T H dx or -1. */
-static double newton(work *w, const double *x)
+/* The Newton system's factorisation for w->H, w->hs: the blocks' Cholesky factors (in place) and
+ * the reduced matrix K = [A_B H^-1 A_B^T, -A_F; -A_F^T, 0] in LU form; 0 or -1. */
+int cb_factor(cb_work *w)
 {
     const repro_conebar_problem *pb = w->pb;
-    size_t m = w->m, nf = w->nf, n = w->n;
+    size_t m = w->m, nf = w->nf;
     for (size_t j = 0; j < pb->nc; j++) {
         double H0[16], *H = w->H + 16 * j, scale = 0;
         memcpy(H0, H, sizeof H0);
@@ -174,12 +165,10 @@ static double newton(work *w, const double *x)
         }
     }
     gsl_matrix_set_zero(w->K);
-    double *hg = w->r; /* m: A_B H^-1 g_B */
-    for (size_t i = 0; i < m; i++) hg[i] = 0;
     double col[4];
-    /* S = A_B H^-1 A_B^T, hg = A_B H^-1 g_B, block by block.  A row of A that is zero on the
-     * block (about half of them: a data point outside the block's pattern) adds exactly +0 to S
-     * and hg (a sum that starts at +0 and adds products with 0 stays +0), so it is skipped. */
+    /* S = A_B H^-1 A_B^T, block by block.  A row of A that is zero on the block (about half of
+     * them: a data point outside the block's pattern) adds exactly +0 to S (a sum that starts at
+     * +0 and adds products with 0 stays +0), so it is skipped. */
     double *HiAt = malloc(4 * (m + 1) * sizeof *HiAt);
     size_t *live = malloc((m + 1) * sizeof *live);
     if (!HiAt || !live) {
@@ -190,46 +179,75 @@ static double newton(work *w, const double *x)
     for (size_t j = 0; j < pb->nc + pb->ns; j++) {
         size_t k0 = j < pb->nc ? 4 * j : 4 * pb->nc + (j - pb->nc), nb = j < pb->nc ? 4 : 1;
         if (j >= pb->nc && pb->stype[j - pb->nc] == REPRO_CB_FREE) continue;
-        size_t nl = 0; /* the rows l <= m (m: the gradient) that are nonzero on the block */
-        for (size_t i = 0; i <= m; i++) {
+        size_t nl = 0; /* the rows that are nonzero on the block */
+        for (size_t i = 0; i < m; i++) {
             int nz = 0;
-            for (size_t a = 0; a < nb; a++)
-                nz |= (col[a] = i < m ? gsl_matrix_get(pb->A, i, k0 + a) : w->g[k0 + a]) != 0;
+            for (size_t a = 0; a < nb; a++) nz |= (col[a] = AIJ(i, k0 + a)) != 0;
             if (!nz) continue;
             if (nb == 4) solve4(w->H + 16 * j, col);
             else col[0] /= w->hs[j - pb->nc];
             for (size_t a = 0; a < nb; a++) HiAt[nb * i + a] = col[a];
             live[nl++] = i;
         }
-        for (size_t q = 0; q < nl && live[q] < m; q++) {
+        for (size_t q = 0; q < nl; q++) {
             size_t i = live[q];
             double Ai[4];
-            for (size_t a = 0; a < nb; a++) Ai[a] = gsl_matrix_get(pb->A, i, k0 + a);
+            for (size_t a = 0; a < nb; a++) Ai[a] = AIJ(i, k0 + a);
             for (size_t p = 0; p < nl; p++) {
                 size_t l = live[p];
                 double s = 0;
                 for (size_t a = 0; a < nb; a++) s += Ai[a] * HiAt[nb * l + a];
-                if (l < m) *gsl_matrix_ptr(w->K, i, l) += s;
-                else hg[i] += s;
+                *gsl_matrix_ptr(w->K, i, l) += s;
             }
         }
     }
     free(HiAt);
     free(live);
+    for (size_t i = 0; i < m; i++)
+        for (size_t f = 0; f < nf; f++)
+            gsl_matrix_set(w->K, i, m + f, -AIJ(i, w->free_idx[f]));
+    for (size_t f = 0; f < nf; f++)
+        for (size_t i = 0; i < m; i++)
+            gsl_matrix_set(w->K, m + f, i, -AIJ(i, w->free_idx[f]));
+    int sg;
+    return gsl_linalg_LU_decomp(w->K, w->perm, &sg) ? -1 : 0;
+}
+
+/* The direction for the factorisation of cb_factor and w->g: dx and nunew; returns dx^T H dx or
+ * -1. */
+double cb_solve(cb_work *w, const double *x)
+{
+    const repro_conebar_problem *pb = w->pb;
+    size_t m = w->m, nf = w->nf, n = w->n;
+    double *hg = w->r; /* m: A_B H^-1 g_B */
+    for (size_t i = 0; i < m; i++) hg[i] = 0;
+    double col[4];
+    for (size_t j = 0; j < pb->nc + pb->ns; j++) {
+        size_t k0 = j < pb->nc ? 4 * j : 4 * pb->nc + (j - pb->nc), nb = j < pb->nc ? 4 : 1;
+        if (j >= pb->nc && pb->stype[j - pb->nc] == REPRO_CB_FREE) continue;
+        int nz = 0;
+        for (size_t a = 0; a < nb; a++) nz |= (col[a] = w->g[k0 + a]) != 0;
+        if (!nz) continue; /* adds +0 */
+        if (nb == 4) solve4(w->H + 16 * j, col);
+        else col[0] /= w->hs[j - pb->nc];
+        for (size_t i = 0; i < m; i++) {
+            double Ai[4];
+            int anz = 0;
+            for (size_t a = 0; a < nb; a++) anz |= (Ai[a] = AIJ(i, k0 + a)) != 0;
+            if (!anz) continue;
+            double s = 0;
+            for (size_t a = 0; a < nb; a++) s += Ai[a] * col[a];
+            hg[i] += s;
+        }
+    }
     for (size_t i = 0; i < m; i++) {
         double rp = -gsl_vector_get(pb->b, i);
-        for (size_t k = 0; k < n; k++) rp += gsl_matrix_get(pb->A, i, k) * x[k];
+        if (w->rp) rp = w->rp[i];
+        else
+            for (size_t k = 0; k < n; k++) rp += AIJ(i, k) * x[k];
         gsl_vector_set(w->rhs, i, rp - hg[i]);
-        for (size_t f = 0; f < nf; f++)
-            gsl_matrix_set(w->K, i, m + f, -gsl_matrix_get(pb->A, i, w->free_idx[f]));
     }
-    for (size_t f = 0; f < nf; f++) {
-        gsl_vector_set(w->rhs, m + f, w->g[w->free_idx[f]]);
-        for (size_t i = 0; i < m; i++)
-            gsl_matrix_set(w->K, m + f, i, -gsl_matrix_get(pb->A, i, w->free_idx[f]));
-    }
-    int sg;
-    if (gsl_linalg_LU_decomp(w->K, w->perm, &sg)) return -1;
+    for (size_t f = 0; f < nf; f++) gsl_vector_set(w->rhs, m + f, w->g[w->free_idx[f]]);
     if (gsl_linalg_LU_svx(w->K, w->perm, w->rhs)) return -1;
     for (size_t i = 0; i < m; i++) w->nunew[i] = gsl_vector_get(w->rhs, i);
     for (size_t f = 0; f < nf; f++) w->dx[w->free_idx[f]] = gsl_vector_get(w->rhs, m + f);
@@ -239,7 +257,7 @@ static double newton(work *w, const double *x)
         if (j >= pb->nc && pb->stype[j - pb->nc] == REPRO_CB_FREE) continue;
         for (size_t a = 0; a < nb; a++) {
             double s = w->g[k0 + a];
-            for (size_t i = 0; i < m; i++) s += gsl_matrix_get(pb->A, i, k0 + a) * w->nunew[i];
+            for (size_t i = 0; i < m; i++) s += AIJ(i, k0 + a) * w->nunew[i];
             col[a] = -s;
         }
         double gc[4];
@@ -254,8 +272,10 @@ static double newton(work *w, const double *x)
     return dec;
 }
 
+double cb_newton(cb_work *w, const double *x) { return cb_factor(w) ? -1 : cb_solve(w, x); }
+
 /* ||(grad + A^T nu, A x - b)|| at x (computes the gradient into w->g). */
-static double resnorm(work *w, const double *x, const double *nu, double tau)
+static double resnorm(cb_work *w, const double *x, const double *nu, double tau)
 {
     const repro_conebar_problem *pb = w->pb;
     derivatives(w, x, tau, 0);
@@ -273,7 +293,7 @@ static double resnorm(work *w, const double *x, const double *nu, double tau)
     return sqrt(s);
 }
 
-static double infeas(const work *w, const double *x)
+double cb_infeas(const cb_work *w, const double *x)
 {
     double worst = 0;
     for (size_t i = 0; i < w->m; i++) {
@@ -284,22 +304,47 @@ static double infeas(const work *w, const double *x)
     return worst;
 }
 
-static void work_free(work *w)
+void cb_work_free(cb_work *w)
 {
     free(w->free_idx), free(w->g), free(w->dx), free(w->H), free(w->hs), free(w->r);
     free(w->tmp), free(w->nu), free(w->nunew), free(w->xt);
     gsl_matrix_free(w->K), gsl_vector_free(w->rhs), gsl_permutation_free(w->perm);
 }
 
+int cb_work_init(cb_work *wp, const repro_conebar_problem *pb)
+{
+    size_t n = 4 * pb->nc + pb->ns, m = pb->A->size1;
+    cb_work w = {.pb = pb, .n = n, .m = m, .M = pb->L->size1};
+    for (size_t i = 0; i < pb->ns; i++) w.nf += pb->stype[i] == REPRO_CB_FREE;
+    for (size_t j = 0; j < pb->nc; j++) w.deg += cb_rows(&w, j) + 2;
+    for (size_t i = 0; i < pb->ns; i++) w.deg += pb->stype[i] == REPRO_CB_POS;
+    w.free_idx = malloc((w.nf + 1) * sizeof *w.free_idx);
+    w.g = malloc(n * sizeof *w.g), w.dx = calloc(n, sizeof *w.dx), w.xt = malloc(n * sizeof *w.xt);
+    w.H = malloc((16 * pb->nc + 1) * sizeof *w.H), w.hs = malloc((pb->ns + 1) * sizeof *w.hs);
+    w.r = malloc((m + w.nf) * sizeof *w.r), w.tmp = malloc(n * sizeof *w.tmp);
+    w.nu = calloc(m, sizeof *w.nu), w.nunew = calloc(m, sizeof *w.nunew);
+    w.K = gsl_matrix_alloc(m + w.nf, m + w.nf), w.rhs = gsl_vector_alloc(m + w.nf);
+    w.perm = gsl_permutation_alloc(m + w.nf);
+    if (!w.free_idx || !w.g || !w.dx || !w.xt || !w.H || !w.hs || !w.r || !w.tmp || !w.nu ||
+        !w.nunew || !w.K || !w.rhs || !w.perm) {
+        cb_work_free(&w);
+        return repro_err("conebar: out of memory");
+    }
+    for (size_t i = 0, f = 0; i < pb->ns; i++)
+        if (pb->stype[i] == REPRO_CB_FREE) w.free_idx[f++] = 4 * pb->nc + i;
+    *wp = w;
+    return 0;
+}
+
 /* Is x + s dx strictly inside?  (fills w->xt) */
-static int inside_step(work *w, const double *x, double s)
+static int inside_step(cb_work *w, const double *x, double s)
 {
     for (size_t k = 0; k < w->n; k++) w->xt[k] = x[k] + s * w->dx[k];
-    return inside(w, w->xt);
+    return cb_inside(w, w->xt);
 }
 
 /* f_tau(x + s dx) - f_tau(x), summed term by term (accurate when tau is large). */
-static double fdiff(const work *w, const double *x, double s, double tau)
+static double fdiff(const cb_work *w, const double *x, double s, double tau)
 {
     const repro_conebar_problem *pb = w->pb;
     const double *dx = w->dx;
@@ -307,7 +352,7 @@ static double fdiff(const work *w, const double *x, double s, double tau)
     for (size_t k = 0; k < w->n; k++) d += tau * gsl_vector_get(pb->c, k) * s * dx[k];
     for (size_t j = 0; j < pb->nc; j++) {
         const double *u = x + 4 * j, *du = dx + 4 * j;
-        for (size_t r = 0; r < rows(w, j); r++) {
+        for (size_t r = 0; r < cb_rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
             double v = L[0] * u[0] + L[1] * u[1] + L[2] * u[2];
             double dv = L[0] * du[0] + L[1] * du[1] + L[2] * du[2];
@@ -335,38 +380,22 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
         yv->size != m || pb->L->size2 != 3 || pb->L->size1 > 64 || m == 0)
         return repro_err("conebar: inconsistent problem sizes");
     if (!(o->gap_abs > 0)) return repro_err("conebar: gap_abs must be > 0");
-    work w = {.pb = pb, .n = n, .m = m, .M = pb->L->size1};
-    for (size_t i = 0; i < pb->ns; i++) w.nf += pb->stype[i] == REPRO_CB_FREE;
-    for (size_t j = 0; j < pb->nc; j++) w.deg += rows(&w, j) + 2;
-    for (size_t i = 0; i < pb->ns; i++) w.deg += pb->stype[i] == REPRO_CB_POS;
-    w.free_idx = malloc((w.nf + 1) * sizeof *w.free_idx);
-    w.g = malloc(n * sizeof *w.g), w.dx = calloc(n, sizeof *w.dx), w.xt = malloc(n * sizeof *w.xt);
-    w.H = malloc((16 * pb->nc + 1) * sizeof *w.H), w.hs = malloc((pb->ns + 1) * sizeof *w.hs);
-    w.r = malloc((m + w.nf) * sizeof *w.r), w.tmp = malloc(n * sizeof *w.tmp);
-    w.nu = calloc(m, sizeof *w.nu), w.nunew = calloc(m, sizeof *w.nunew);
-    w.K = gsl_matrix_alloc(m + w.nf, m + w.nf), w.rhs = gsl_vector_alloc(m + w.nf);
-    w.perm = gsl_permutation_alloc(m + w.nf);
-    if (!w.free_idx || !w.g || !w.dx || !w.xt || !w.H || !w.hs || !w.r || !w.tmp || !w.nu ||
-        !w.nunew || !w.K || !w.rhs || !w.perm) {
-        work_free(&w);
-        return repro_err("conebar: out of memory");
-    }
-    for (size_t i = 0, f = 0; i < pb->ns; i++)
-        if (pb->stype[i] == REPRO_CB_FREE) w.free_idx[f++] = 4 * pb->nc + i;
+    cb_work w;
+    if (cb_work_init(&w, pb)) return -1;
     double *x = xv->data; /* contiguous: checked by the callers' allocation */
     if (xv->stride != 1 || yv->stride != 1) {
-        work_free(&w);
+        cb_work_free(&w);
         return repro_err("conebar: vectors must be contiguous");
     }
-    if (!inside(&w, x)) {
-        work_free(&w);
+    if (!cb_inside(&w, x)) {
+        cb_work_free(&w);
         return repro_err("conebar: the starting point is not strictly inside the cones");
     }
     double bscale = 1;
     for (size_t i = 0; i < m; i++) bscale = fmax(bscale, fabs(gsl_vector_get(pb->b, i)));
     double tau = 1, mu = 20, tau_c = 0; /* tau_c: the last tau whose centring converged */
     if (o->y_centred && o->y_centred->size != m) {
-        work_free(&w);
+        cb_work_free(&w);
         return repro_err("conebar: y_centred must have %zu entries", m);
     }
     size_t steps = 0;
@@ -375,7 +404,7 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
         int centred = 0;
         for (size_t inner = 0; inner < 200; inner++) {
             derivatives(&w, x, tau, 1);
-            double dec2 = newton(&w, x);
+            double dec2 = cb_newton(&w, x);
             if (dec2 < -0.5) {
                 status = -1;
                 break;
@@ -384,7 +413,7 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
                 status = 1;
                 break;
             }
-            if (!reached && infeas(&w, x) <= 1e-9 * bscale) reached = 1;
+            if (!reached && cb_infeas(&w, x) <= 1e-9 * bscale) reached = 1;
             if (reached) { /* the Newton step also corrects the rounding in A x - b */
                 if (dec2 / 2 <= 1e-10) {
                     centred = 1;
@@ -400,7 +429,7 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
                     nurp += w.nunew[i] * rp;
                 }
                 slope -= nurp;
-                double s = fmin(1, 0.99 * maxstep(&w, x, w.dx));
+                double s = fmin(1, 0.99 * cb_maxstep(&w, x, w.dx));
                 while (s > 1e-14 && !(inside_step(&w, x, s) && fdiff(&w, x, s, tau) - s * nurp <= 0.01 * s * slope))
                     s *= 0.5;
                 for (size_t k = 0; k < n; k++) x[k] += s * w.dx[k];
@@ -408,13 +437,13 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
                 if (s <= 1e-14) break; /* no progress possible at this tau: rounding floor */
             } else {
                 double r0 = resnorm(&w, x, w.nu, tau);
-                double s = fmin(1, 0.99 * maxstep(&w, x, w.dx));
+                double s = fmin(1, 0.99 * cb_maxstep(&w, x, w.dx));
                 double *nut = w.r; /* m scratch */
                 int ok = 0;
                 while (s > 1e-14) {
                     for (size_t k = 0; k < n; k++) w.xt[k] = x[k] + s * w.dx[k];
                     for (size_t i = 0; i < m; i++) nut[i] = w.nu[i] + s * (w.nunew[i] - w.nu[i]);
-                    if (inside(&w, w.xt) && resnorm(&w, w.xt, nut, tau) <= (1 - 0.01 * s) * r0) {
+                    if (cb_inside(&w, w.xt) && resnorm(&w, w.xt, nut, tau) <= (1 - 0.01 * s) * r0) {
                         ok = 1;
                         break;
                     }
@@ -448,17 +477,17 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
      * metric), each kept only when it stays inside and lowers the residual.  After the
      * multipliers are out: the restoration's own (of a problem without objective) are not. */
     for (int k = 0; k < 50 && status == 0; k++) {
-        double r0 = infeas(&w, x);
+        double r0 = cb_infeas(&w, x);
         if (r0 <= 1e-13 * bscale) break;
         derivatives(&w, x, tau, 1);
         memset(w.g, 0, n * sizeof *w.g);
-        if (newton(&w, x) < -0.5) break;
-        double s = fmin(1, 0.99 * maxstep(&w, x, w.dx));
-        if (!inside_step(&w, x, s) || !(infeas(&w, w.xt) < r0)) break;
+        if (cb_newton(&w, x) < -0.5) break;
+        double s = fmin(1, 0.99 * cb_maxstep(&w, x, w.dx));
+        if (!inside_step(&w, x, s) || !(cb_infeas(&w, w.xt) < r0)) break;
         memcpy(x, w.xt, n * sizeof *x);
     }
-    if (rep) *rep = (repro_conebar_report){tau, (double)w.deg / tau, infeas(&w, x), steps};
-    work_free(&w);
+    if (rep) *rep = (repro_conebar_report){tau, (double)w.deg / tau, cb_infeas(&w, x), steps};
+    cb_work_free(&w);
     if (status < 0) return repro_err("conebar: the Newton step failed (singular system or no "
                                      "descent) at tau = %g", tau);
     return status;
