@@ -26,7 +26,7 @@ repro.check("Rstar_certified", r.gap / r.cost, {le = 1e-6, fmt = "%.1e"})
 repro.check("interpolates", r.interp, {le = 1e-6, fmt = "%.1e"})
 
 -- The optimal set at two points, then over a grid.  C.range returns the two ends computed by the
--- barrier method (values at z of its last iterates: networks whose fit and budget hold to within
+-- cone solver (values at z of its last iterates: networks whose fit and budget hold to within
 -- the residual it returns third), then bounds certified by the dual (every interpolant of cost
 -- <= R* (1 + slack) has f(z) between them): the true ends lie between the two.  The largest
 -- residual and the largest distance between computed and certified ends are checked, an order
@@ -87,8 +87,8 @@ for i = 1, n, 2 do
 end
 repro.value("noskip_points", compared, {fmt = "%.0f"})
 repro.check("noskip_same_map", maxdiff, {le = 1e-4, fmt = "%.1e"})
-repro.check("range_resid", worst, {le = 1e-4, fmt = "%.1e"})
-repro.check("range_certified", gapmax, {le = 1e-5, fmt = "%.1e"})
+repro.check("range_resid", worst, {le = 1e-6, fmt = "%.1e"})
+repro.check("range_certified", gapmax, {le = 5e-7, fmt = "%.1e"})
 
 local fig = repro.figure{name = "optima", width = 7.0, height = 2.3, rows = 1, cols = 3, seed = P.seed}
 local ext = {a, b, a, b}

@@ -407,9 +407,9 @@ function convexlib.univariate(ds, opts) end
 ---@field dual number
 ---@field gap number
 ---@field interp number # interpolation error
----@field barrier number
+---@field barrier number # the cone solver's own bound (its duality gap)
 ---@field patterns integer # activation patterns
----@field newton integer # Newton steps
+---@field newton integer # the cone solver's iterations
 
 ---The convex reformulation of the ReLU network problem in the plane (d = 2, T = 1), with or
 ---without the skip connection.
@@ -420,7 +420,7 @@ function convexlib.univariate(ds, opts) end
 function convexlib.relu2d(ds, opts) end
 
 ---The range of f(z) over the optimal set of a lambda = 0 relu2d problem: the values at z of the
----barrier method's last iterates (gap is its stopping rule, not a certified bound), resid, the
+---cone solver's last iterates (gap is its tolerance on the duality gap, not a certified bound), resid, the
 ---largest residual of their equalities (fit to the data and cost budget), and bounds certified
 ---by the dual: lo_cert <= f(z) <= hi_cert for every interpolant of cost <= R* (1 + slack).
 ---@param res repro.ConvexRelu2d

@@ -1,4 +1,7 @@
-/* conebar: a barrier interior-point method for the cone programs of ReLU networks in the plane.
+/* conebar: interior-point methods for the cone programs of ReLU networks in the plane: a barrier
+ * method (conebar.c) and a primal-dual one (conepd.c, below), sharing the Newton system's solve
+ * (conebar_work.h).  The primal-dual method is the one to use (relu2d.c does, with the barrier
+ * as its fallback): it converges to the optimum where the barrier stalls near the cones.
  *
  * Variables x = [ nc cone blocks of 4: (w1, w2, b, t) | ns scalars ].  Cone block j with mask
  * m_j over the M lifted points L (M x 3, rows (z_r, 1)) requires
@@ -8,7 +11,7 @@
  * flagged linear has no pattern rows (only the cone); its b must not enter A or c: it stays 0.  Scalars are
  * POS (x >= 0), QUAD (free, with cost q x^2 / 2, q > 0) or FREE.  The problem:
  *     minimise c^T x + sum_QUAD q_i x_i^2 / 2   subject to   A x = b   (A m x n dense).
- * Method (Boyd and Vandenberghe, section 11.3): barrier phi = - sum log(s_r L_r.u) - sum
+ * Barrier method (Boyd and Vandenberghe, section 11.3): barrier phi = - sum log(s_r L_r.u) - sum
  * log(t^2 - ||w||^2) - sum_POS log x; for tau = tau0, mu tau0, ... minimise tau (objective) + phi on
  * A x = b by Newton's method, started infeasible for the equalities from a strictly interior x
  * (the caller's): the Newton system is reduced to (m + nfree) unknowns through the block-diagonal
@@ -65,5 +68,20 @@ typedef struct {
  * hold) and the solution on return; Y (m) the multipliers.  REP may be NULL. */
 int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opts *o,
                         gsl_vector *x, gsl_vector *y, repro_conebar_report *rep);
+
+/* The same program by a primal-dual interior-point method (conepd.c: Mehrotra's predictor-
+ * corrector with Nesterov-Todd scaling; the Newton system refined iteratively, as it grows
+ * ill-conditioned near the optimum), from X's slack (X: strictly inside the cones, best well
+ * inside them, A x = b need not hold) with duals z centred on it and y = 0.  It stops when the
+ * duality gap s^T z <= gap_abs, max |A x - b| <= 1e-9 max(1, |b|) and the dual residual
+ * max |c + P x + A^T y - G^T z| <= 1e-9 max(1, |c|); then x is primal feasible to that accuracy
+ * and s^T z bounds its objective's distance to the optimum.  When rounding stops it first (no
+ * step left or a singular system: near 1e-9 on these programs), the best iterate is returned
+ * and accepted (status 0) within 100 times those tolerances, else 1; 1 also when max_newton
+ * iterations (a factorisation and up to six solves each) did not reach them.  A last pass of
+ * Newton steps on the equalities alone takes A x - b to rounding level where it can.  REP:
+ * tau = cones / gap, bound = the gap, feas, newton = iterations.  Y_CENTRED (if any) gets Y. */
+int repro_conebar_solve_pd(const repro_conebar_problem *pb, const repro_conebar_opts *o,
+                           gsl_vector *x, gsl_vector *y, repro_conebar_report *rep);
 
 #endif

@@ -140,6 +140,28 @@ static int build_problem(build *B, const gsl_matrix *X, const gsl_vector *y, con
     return 0;
 }
 
+/* The cone program by the primal-dual method (conebar.h) from X0 (strictly inside the cones, far
+ * from them: the primal-dual method wants a well-centred start, not a nearly optimal one with
+ * its unused blocks at 1e-9 of the cones' apex), or, when that stops short of its tolerances, by
+ * the barrier method from B->x. */
+static int solve_cone(build *B, const gsl_vector *x0, const repro_conebar_opts *o,
+                      repro_conebar_report *rep)
+{
+    gsl_vector *xw = gsl_vector_alloc(B->n);
+    if (!xw) return repro_err("relu2d: out of memory");
+    gsl_vector_memcpy(xw, B->x);
+    gsl_vector_memcpy(B->x, x0);
+    repro_conebar_opts po = *o;
+    po.max_newton = o->max_newton < 200 ? o->max_newton : 200;
+    int st = repro_conebar_solve_pd(&B->pb, &po, B->x, B->y, rep);
+    if (st != 0) {
+        gsl_vector_memcpy(B->x, xw);
+        st = repro_conebar_solve(&B->pb, o, B->x, B->y, rep);
+    }
+    gsl_vector_free(xw);
+    return st;
+}
+
 /* The network of the cone program's solution x.  The linear block (w, t) becomes the neuron
  * (w, -min_i w.x_i), active on every data point, and c takes the bias back. */
 static repro_net *recover(const build *B, const gsl_matrix *X)
@@ -204,7 +226,7 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
     }
     repro_conebar_opts o = {1e-2 * tol * scale, max_newton, yc};
     repro_conebar_report cr;
-    int st = repro_conebar_solve(&B.pb, &o, B.x, B.y, &cr);
+    int st = solve_cone(&B, B.x, &o, &cr);
     if (st < 0) {
         gsl_vector_free(yc);
         build_free(&B);
@@ -297,6 +319,12 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
             build_free(&B);
             return -1;
         }
+        gsl_vector *xc = gsl_vector_alloc(B.n); /* build_problem's start, for the primal-dual method */
+        if (!xc) {
+            build_free(&B);
+            return repro_err("relu2d_range: out of memory");
+        }
+        gsl_vector_memcpy(xc, B.x);
         /* warm start: each block of the solution lands in the z-pattern containing it; the
          * other blocks get equal tiny neurons for u+ and u- (they cancel in f) */
         size_t N = X->size1, s0 = 4 * B.nc;
@@ -328,7 +356,8 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
         if (side == 1) gsl_vector_scale(B.c, -1);
         repro_conebar_opts o = {gap_abs, max_newton, NULL};
         repro_conebar_report cr = {0};
-        int st = repro_conebar_solve(&B.pb, &o, B.x, B.y, &cr);
+        int st = solve_cone(&B, xc, &o, &cr);
+        gsl_vector_free(xc);
         if (newton) *newton += cr.newton;
         if (resid) *resid = fmax(*resid, cr.feas);
         double val = 0;

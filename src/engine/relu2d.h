@@ -11,7 +11,8 @@
  * on the data, while without it it is the only source of a linear part) two neurons u_p+, u_p-
  * = (w, b) constrained to the pattern's closed cone, with output weights +1 and -1; the data fit
  * is sum_p D_p Xl (u_p+ - u_p-) + X a + c 1 (Xl = [X 1]), the penalty sum ||w(u_p+-)||.  This is
- * a second-order cone program, solved by conebar.h.  Recovery: the neurons (w/||w||, b/||w||)
+ * a second-order cone program, solved by conebar.h's primal-dual method (its barrier method when
+ * that stops short of its tolerances).  Recovery: the neurons (w/||w||, b/||w||)
  * with v = +-||w||; the returned network computes exactly the reformulation's fit on the data.
  * Certificate (independent of the solver): the dual bound of oracle2d.h from the equality
  * multipliers (interpolation) or from the residual 2/N (y - f(X)) (lambda > 0); gap = the
@@ -20,9 +21,10 @@
  * relative, with the data's scale as the floor when the optimum is 0 (affine data).
  *
  * Range at z: the smallest and largest f(z) over interpolants with R <= R* (1 + slack): z joins
- * the arrangement, so that f(z) = sum_p [z in D_p] (z, 1).(u_p+ - u_p-) + a.z + c is linear, and two cone programs are solved (barrier stopping rule gap_abs; the residual of
- * their equalities is reported), then each end is certified by a dual bound (rangecert.h).  A z equal to a
- * data point returns its label twice.  *NEWTON (may be NULL): Newton steps of both programs.
+ * the arrangement, so that f(z) = sum_p [z in D_p] (z, 1).(u_p+ - u_p-) + a.z + c is linear, and
+ * two cone programs are solved (to a duality gap gap_abs; the residual of their equalities is
+ * reported), then each end is certified by a dual bound (rangecert.h).  A z equal to a
+ * data point returns its label twice.  *NEWTON (may be NULL): the iterations of both programs.
  * Inputs: X (N x 2, finite, distinct, 3 <= N <= 62), y (N, finite).  Errors through repro_err;
  * return 0, 1 (tolerance or iteration budget not reached: the report says which), -1. */
 #ifndef REPRO_RELU2D_H
@@ -39,9 +41,9 @@ typedef struct {
     double dual;          /* certified lower bound on the optimum */
     double gap;           /* objective - dual */
     double interp;        /* max_i |f(x_i) - y_i| of the recovered network */
-    double barrier;       /* the barrier method's own bound deg / tau */
+    double barrier;       /* the cone solver's own bound (the duality gap; the barrier's deg / tau) */
     size_t patterns;      /* activation patterns of the data (all, including empty and full) */
-    size_t newton;        /* Newton steps */
+    size_t newton;        /* the solver's iterations */
     const char *reason;   /* status 1: why */
 } repro_relu2d_report;
 
@@ -65,8 +67,8 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
 /* [*LO, *HI] = range of f(z) over interpolants of (X, y) with R <= SOL->cost (1 + SLACK),
  * both programs started from SOL (strictly feasible).  Each end is c^T x at its program's last
  * iterate: the value at z of a network whose fit misses the data, and whose cost misses the
- * budget, by at most *RESID (may be NULL; max |A x - b| over both programs, after conebar's
- * restoration); GAP_ABS is the barrier's stopping rule, not a certified bound (conebar.h).
+ * budget, by at most *RESID (may be NULL; max |A x - b| over both programs); GAP_ABS is the
+ * solver's tolerance on the duality gap (conebar.h), not a certified bound.
  * CERT (may be NULL; 2 values): certified bounds CERT[0] <= f(z) <= CERT[1] over every such
  * interpolant (rangecert.h, its first cuts each program's neurons): the true ends lie in
  * [CERT[0], *LO] and [*HI, CERT[1]], up to the residual's effect on *LO and *HI. */

@@ -116,6 +116,10 @@ static void test_relu2d(void)
     CHECK_CLOSE(r.objective, 4, 4e-6, "relu2d: two squares R* = 4 (independent computation)");
     CHECK(r.gap >= -1e-12 && r.gap <= 1e-6 * r.objective, "relu2d: certified gap");
     CHECK(r.interp < 1e-6, "relu2d: the network interpolates");
+    /* the primal-dual method converges where the barrier stalled (R* 2.8e-8 above 4, data missed
+     * by 1e-9): the cone program's optimum itself, to 1e-9 */
+    CHECK(fabs(r.objective - 4) < 1e-9 && r.interp < 1e-9 && r.newton < 100,
+          "relu2d: R* = 4 and the data to 1e-9, in < 100 primal-dual iterations");
     double lo, hi, z1[2] = {0.75, 0.75}, z2[2] = {0.6, 0.9};
     double c1[2];
     st = repro_relu2d_range(X, y, sol, 1e-6, z1, 1e-9, 20000, &lo, &hi, NULL, c1, NULL);
@@ -125,6 +129,10 @@ static void test_relu2d(void)
     st = repro_relu2d_range(X, y, sol, 1e-6, z2, 1e-9, 20000, &lo, &hi, &resid, cert, NULL);
     CHECK(st == 0 && fabs(lo - 0.2) < 1e-3 && fabs(hi - 0.8) < 1e-3, "relu2d: f(0.6, 0.9) ranges over [0.2, 0.8]");
     CHECK(resid >= 0 && resid < 1e-7, "relu2d: the range programs' last iterates fit the data and the budget");
+    /* converged range programs: their ends within 1e-8 of the certified ones (the barrier's were
+     * up to 8.5e-7 apart), their residual at rounding level */
+    CHECK(resid < 1e-10 && lo - cert[0] < 1e-8 && cert[1] - hi < 1e-8,
+          "relu2d: f(0.6, 0.9)'s computed ends within 1e-8 of the certified ones");
     /* the certificate: every interpolant of cost <= R* (1 + 1e-6) has f(0.6, 0.9) in
      * [cert[0], cert[1]]; the exact optimal set's range is [0.2, 0.8] (the budget's slack widens
      * it by O(1e-6)), and the barrier's ends lie inside the certified interval, close to it */
@@ -324,6 +332,36 @@ static void test_colgen(void)
  * A x = b (c + A^T y in the dual cone, complementary to x) are -w / ||w||: y = -(1, 2) / sqrt(5).
  * The method's floor (conebar.h): t stops 9.2e-9 above sqrt(5) from tau ~ 6e7 on, whatever
  * gap_abs asks, and y is off by up to 3e-7; the bounds below are an order above that floor. */
+/* The primal-dual method on the same program: it converges (no floor): t to 1e-12 of sqrt(5),
+ * the multipliers to 1e-9, in a few dozen iterations. */
+static void test_conebar_pd(void)
+{
+    gsl_matrix *L = gsl_matrix_calloc(1, 3), *A = gsl_matrix_calloc(2, 4);
+    gsl_vector *c = gsl_vector_calloc(4), *b = gsl_vector_alloc(2), *x = gsl_vector_alloc(4),
+               *y = gsl_vector_alloc(2);
+    uint64_t mask = 0;
+    unsigned char linear = 1;
+    gsl_matrix_set(A, 0, 0, 1), gsl_matrix_set(A, 1, 1, 1);
+    gsl_vector_set(b, 0, 1), gsl_vector_set(b, 1, 2), gsl_vector_set(c, 3, 1);
+    repro_conebar_problem pb = {1, 0, L, &mask, &linear, NULL, NULL, c, A, b};
+    repro_conebar_opts o = {1e-13, 100, NULL};
+    repro_conebar_report rep;
+    double x0[4] = {0.1, -0.3, 0, 1}; /* strictly inside, A x != b */
+    for (int k = 0; k < 4; k++) gsl_vector_set(x, k, x0[k]);
+    int st = repro_conebar_solve_pd(&pb, &o, x, y, &rep);
+    CHECK(st == 0 && rep.newton < 50, "conebar_pd: closed-form program solved in < 50 iterations");
+    CHECK_CLOSE(gsl_vector_get(x, 3), sqrt(5), 1e-12, "conebar_pd: t = ||w|| = sqrt(5)");
+    CHECK(rep.feas < 1e-12 && fabs(gsl_vector_get(x, 0) - 1) < 1e-12 && fabs(gsl_vector_get(x, 1) - 2) < 1e-12,
+          "conebar_pd: w = (1, 2) from an infeasible start");
+    CHECK(fabs(gsl_vector_get(y, 0) + 1 / sqrt(5)) < 1e-9 && fabs(gsl_vector_get(y, 1) + 2 / sqrt(5)) < 1e-9,
+          "conebar_pd: multipliers y = -w / ||w||");
+    x0[3] = 0.2; /* t < ||w||: outside the cone */
+    for (int k = 0; k < 4; k++) gsl_vector_set(x, k, x0[k]);
+    CHECK(repro_conebar_solve_pd(&pb, &o, x, y, NULL) == -1, "conebar_pd: a start outside the cone refused");
+    gsl_matrix_free(L), gsl_matrix_free(A);
+    gsl_vector_free(c), gsl_vector_free(b), gsl_vector_free(x), gsl_vector_free(y);
+}
+
 static void test_conebar(void)
 {
     gsl_matrix *L = gsl_matrix_calloc(1, 3), *A = gsl_matrix_calloc(2, 4);
@@ -360,6 +398,7 @@ int main(void)
     test_arrangement(r);
     test_oracle(r);
     test_conebar();
+    test_conebar_pd();
     test_relu2d();
     test_unigrid(r);
     test_colgen();
