@@ -48,29 +48,35 @@ double cb_maxstep(const cb_work *w, const double *x, const double *dx)
             double dv = s * (L[0] * du[0] + L[1] * du[1] + L[2] * du[2]);
             if (dv < 0 && -v / dv < smax) smax = -v / dv;
         }
-        if (du[3] < 0 && -u[3] / du[3] < smax) smax = -u[3] / du[3];
-        double a = du[3] * du[3] - du[0] * du[0] - du[1] * du[1];
-        double bq = u[3] * du[3] - u[0] * du[0] - u[1] * du[1];
-        double D0 = u[3] * u[3] - u[0] * u[0] - u[1] * u[1];
-        double root = 1e300;
-        if (fabs(a) <= 1e-300) {
-            if (bq < 0) root = -D0 / (2 * bq);
-        } else {
-            double disc = bq * bq - a * D0;
-            if (disc >= 0) {
-                double sq = sqrt(disc);
-                double r1 = (-bq - sq) / a, r2 = (-bq + sq) / a;
-                if (r1 > 0 && r1 < root) root = r1;
-                if (r2 > 0 && r2 < root) root = r2;
-            }
-        }
-        if (root < smax) smax = root;
+        double c[3] = {u[3], u[0], u[1]}, dc[3] = {du[3], du[0], du[1]};
+        smax = fmin(smax, cb_soc_step(c, dc));
     }
     for (size_t i = 0; i < pb->ns; i++) {
         size_t k = 4 * pb->nc + i;
         if (pb->stype[i] == REPRO_CB_POS && dx[k] < 0 && -x[k] / dx[k] < smax) smax = -x[k] / dx[k];
     }
     return smax;
+}
+
+double cb_soc_step(const double *x, const double *d)
+{
+    double smax = d[0] < 0 ? -x[0] / d[0] : 1e300;
+    double a = d[0] * d[0] - d[1] * d[1] - d[2] * d[2];
+    double b = x[0] * d[0] - x[1] * d[1] - x[2] * d[2];
+    double c = x[0] * x[0] - x[1] * x[1] - x[2] * x[2];
+    double root = 1e300;
+    if (fabs(a) <= 1e-300) {
+        if (b < 0) root = -c / (2 * b);
+    } else {
+        double disc = b * b - a * c;
+        if (disc >= 0) { /* the roots of a s^2 + 2 b s + c, each without cancellation */
+            double qv = -(b + copysign(sqrt(disc), b));
+            double r1 = qv / a, r2 = qv != 0 ? c / qv : 1e300;
+            if (r1 > 0 && r1 < root) root = r1;
+            if (r2 > 0 && r2 < root) root = r2;
+        }
+    }
+    return fmin(smax, root);
 }
 
 /* Gradient of tau (objective) + phi into w->g; Hessians into w->H / w->hs. */
@@ -372,21 +378,28 @@ static double fdiff(const cb_work *w, const double *x, double s, double tau)
     return d;
 }
 
-int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opts *o,
-                        gsl_vector *xv, gsl_vector *yv, repro_conebar_report *rep)
+int cb_check_args(const repro_conebar_problem *pb, const repro_conebar_opts *o,
+                  const gsl_vector *xv, const gsl_vector *yv)
 {
     size_t n = 4 * pb->nc + pb->ns, m = pb->A->size1;
     if (pb->A->size2 != n || pb->c->size != n || pb->b->size != m || xv->size != n ||
         yv->size != m || pb->L->size2 != 3 || pb->L->size1 > 64 || m == 0)
         return repro_err("conebar: inconsistent problem sizes");
     if (!(o->gap_abs > 0)) return repro_err("conebar: gap_abs must be > 0");
+    if (xv->stride != 1 || yv->stride != 1) return repro_err("conebar: vectors must be contiguous");
+    if (o->y_centred && o->y_centred->size != m)
+        return repro_err("conebar: y_centred must have %zu entries", m);
+    return 0;
+}
+
+int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opts *o,
+                        gsl_vector *xv, gsl_vector *yv, repro_conebar_report *rep)
+{
+    size_t n = 4 * pb->nc + pb->ns, m = pb->A->size1;
+    if (cb_check_args(pb, o, xv, yv)) return -1;
     cb_work w;
     if (cb_work_init(&w, pb)) return -1;
-    double *x = xv->data; /* contiguous: checked by the callers' allocation */
-    if (xv->stride != 1 || yv->stride != 1) {
-        cb_work_free(&w);
-        return repro_err("conebar: vectors must be contiguous");
-    }
+    double *x = xv->data;
     if (!cb_inside(&w, x)) {
         cb_work_free(&w);
         return repro_err("conebar: the starting point is not strictly inside the cones");
@@ -394,10 +407,6 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
     double bscale = 1;
     for (size_t i = 0; i < m; i++) bscale = fmax(bscale, fabs(gsl_vector_get(pb->b, i)));
     double tau = 1, mu = 20, tau_c = 0; /* tau_c: the last tau whose centring converged */
-    if (o->y_centred && o->y_centred->size != m) {
-        cb_work_free(&w);
-        return repro_err("conebar: y_centred must have %zu entries", m);
-    }
     size_t steps = 0;
     int status = 0, reached = 0; /* reached: A x = b held once; from then on feasible steps */
     for (;;) {

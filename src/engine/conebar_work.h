@@ -27,6 +27,10 @@ typedef struct {
     const double *rp;    /* NULL, or (m) the right-hand side A x - b to use instead of x's */
 } cb_work;
 
+/* The arguments of both methods checked: sizes, gap_abs, contiguous x and y, y_centred; 0 or -1
+ * (repro_err names what is wrong). */
+int cb_check_args(const repro_conebar_problem *pb, const repro_conebar_opts *o,
+                  const gsl_vector *xv, const gsl_vector *yv);
 /* Allocate for PB (deg: the barrier's degree, pattern rows + 2 per cone + POS); 0 or -1
  * (repro_err; nothing left allocated).  _free takes an initialised workspace. */
 int cb_work_init(cb_work *w, const repro_conebar_problem *pb);
@@ -36,6 +40,8 @@ size_t cb_rows(const cb_work *w, size_t j);
 /* Is x strictly inside every cone?  The largest s with x + s dx in the closed cones (<= 1e300). */
 int cb_inside(const cb_work *w, const double *x);
 double cb_maxstep(const cb_work *w, const double *x, const double *dx);
+/* The largest s (<= 1e300) with x + s d in the closed cone x_0 >= ||(x_1, x_2)|| (x inside). */
+double cb_soc_step(const double *x, const double *d);
 /* The Newton direction at x for w->H (4 x 4 blocks, factored in place), w->hs and w->g: dx
  * into w->dx, the multipliers into w->nunew (A dx = -(A x - b), or -w->rp when set); returns
  * dx^T H dx, or -1 (singular). */

@@ -103,23 +103,7 @@ static void sub_GT(const pd *p, const double *v, double *g)
 static double cone_step(const double *x, const double *d, size_t dim)
 {
     if (dim == 1) return d[0] < 0 ? -x[0] / d[0] : 1e300;
-    double smax = d[0] < 0 ? -x[0] / d[0] : 1e300;
-    double a = d[0] * d[0] - d[1] * d[1] - d[2] * d[2];
-    double b = x[0] * d[0] - x[1] * d[1] - x[2] * d[2];
-    double c = x[0] * x[0] - x[1] * x[1] - x[2] * x[2];
-    double root = 1e300;
-    if (fabs(a) <= 1e-300) {
-        if (b < 0) root = -c / (2 * b);
-    } else {
-        double disc = b * b - a * c;
-        if (disc >= 0) { /* the roots of a t^2 + 2 b t + c, each without cancellation */
-            double qv = -(b + copysign(sqrt(disc), b));
-            double r1 = qv / a, r2 = qv != 0 ? c / qv : 1e300;
-            if (r1 > 0 && r1 < root) root = r1;
-            if (r2 > 0 && r2 < root) root = r2;
-        }
-    }
-    return fmin(smax, root);
+    return cb_soc_step(x, d);
 }
 
 static double max_step(const pd *p, const double *x, const double *d)
@@ -332,13 +316,7 @@ int repro_conebar_solve_pd(const repro_conebar_problem *pb, const repro_conebar_
                            gsl_vector *xv, gsl_vector *yv, repro_conebar_report *rep)
 {
     size_t n = 4 * pb->nc + pb->ns, m = pb->A->size1;
-    if (pb->A->size2 != n || pb->c->size != n || pb->b->size != m || xv->size != n ||
-        yv->size != m || pb->L->size2 != 3 || pb->L->size1 > 64 || m == 0)
-        return repro_err("conebar: inconsistent problem sizes");
-    if (!(o->gap_abs > 0)) return repro_err("conebar: gap_abs must be > 0");
-    if (xv->stride != 1 || yv->stride != 1) return repro_err("conebar: vectors must be contiguous");
-    if (o->y_centred && o->y_centred->size != m)
-        return repro_err("conebar: y_centred must have %zu entries", m);
+    if (cb_check_args(pb, o, xv, yv)) return -1;
     pd p = {0};
     if (cb_work_init(&p.w, pb)) return -1;
     cb_work *w = &p.w;

@@ -327,43 +327,24 @@ static void test_colgen(void)
     gsl_matrix_free(X), gsl_matrix_free(Y), gsl_vector_free(y);
 }
 
-/* conebar on a program with a closed form: min t over the cone ||w|| <= t subject to w = (1, 2)
- * (one block without pattern rows, its b pinned at 0).  Optimum t = sqrt(5); the multipliers y of
- * A x = b (c + A^T y in the dual cone, complementary to x) are -w / ||w||: y = -(1, 2) / sqrt(5).
- * The method's floor (conebar.h): t stops 9.2e-9 above sqrt(5) from tau ~ 6e7 on, whatever
- * gap_abs asks, and y is off by up to 3e-7; the bounds below are an order above that floor. */
-/* The primal-dual method on the same program: it converges (no floor): t to 1e-12 of sqrt(5),
- * the multipliers to 1e-9, in a few dozen iterations. */
-static void test_conebar_pd(void)
-{
-    gsl_matrix *L = gsl_matrix_calloc(1, 3), *A = gsl_matrix_calloc(2, 4);
-    gsl_vector *c = gsl_vector_calloc(4), *b = gsl_vector_alloc(2), *x = gsl_vector_alloc(4),
-               *y = gsl_vector_alloc(2);
-    uint64_t mask = 0;
-    unsigned char linear = 1;
-    gsl_matrix_set(A, 0, 0, 1), gsl_matrix_set(A, 1, 1, 1);
-    gsl_vector_set(b, 0, 1), gsl_vector_set(b, 1, 2), gsl_vector_set(c, 3, 1);
-    repro_conebar_problem pb = {1, 0, L, &mask, &linear, NULL, NULL, c, A, b};
-    repro_conebar_opts o = {1e-13, 100, NULL};
-    repro_conebar_report rep;
-    double x0[4] = {0.1, -0.3, 0, 1}; /* strictly inside, A x != b */
-    for (int k = 0; k < 4; k++) gsl_vector_set(x, k, x0[k]);
-    int st = repro_conebar_solve_pd(&pb, &o, x, y, &rep);
-    CHECK(st == 0 && rep.newton < 50, "conebar_pd: closed-form program solved in < 50 iterations");
-    CHECK_CLOSE(gsl_vector_get(x, 3), sqrt(5), 1e-12, "conebar_pd: t = ||w|| = sqrt(5)");
-    CHECK(rep.feas < 1e-12 && fabs(gsl_vector_get(x, 0) - 1) < 1e-12 && fabs(gsl_vector_get(x, 1) - 2) < 1e-12,
-          "conebar_pd: w = (1, 2) from an infeasible start");
-    CHECK(fabs(gsl_vector_get(y, 0) + 1 / sqrt(5)) < 1e-9 && fabs(gsl_vector_get(y, 1) + 2 / sqrt(5)) < 1e-9,
-          "conebar_pd: multipliers y = -w / ||w||");
-    x0[3] = 0.2; /* t < ||w||: outside the cone */
-    for (int k = 0; k < 4; k++) gsl_vector_set(x, k, x0[k]);
-    CHECK(repro_conebar_solve_pd(&pb, &o, x, y, NULL) == -1, "conebar_pd: a start outside the cone refused");
-    gsl_matrix_free(L), gsl_matrix_free(A);
-    gsl_vector_free(c), gsl_vector_free(b), gsl_vector_free(x), gsl_vector_free(y);
-}
-
+/* Both methods of conebar.h on a program with a closed form: min t over the cone ||w|| <= t
+ * subject to w = (1, 2) (one block without pattern rows, its b pinned at 0), from a start inside
+ * the cone with A x != b.  Optimum t = sqrt(5); the multipliers y of A x = b (c + A^T y in the dual
+ * cone, complementary to x) are -w / ||w||: y = -(1, 2) / sqrt(5).  The barrier's floor
+ * (conebar.h): t stops 9.2e-9 above sqrt(5) from tau ~ 6e7 on, whatever gap_abs asks, and y is
+ * off by up to 3e-7, so its bounds are an order above that floor; the primal-dual method has no
+ * such floor (t to 1e-12, y to 1e-9, in a few iterations). */
 static void test_conebar(void)
 {
+    typedef int (*solver)(const repro_conebar_problem *, const repro_conebar_opts *, gsl_vector *,
+                          gsl_vector *, repro_conebar_report *);
+    static const struct {
+        const char *name;
+        solver f;
+        double gap, ttol, ytol;
+        size_t budget;
+    } m[2] = {{"conebar", repro_conebar_solve, 1e-12, 1e-7, 3e-6, 500},
+              {"conebar_pd", repro_conebar_solve_pd, 1e-13, 1e-12, 1e-9, 50}};
     gsl_matrix *L = gsl_matrix_calloc(1, 3), *A = gsl_matrix_calloc(2, 4);
     gsl_vector *c = gsl_vector_calloc(4), *b = gsl_vector_alloc(2), *x = gsl_vector_alloc(4),
                *y = gsl_vector_alloc(2);
@@ -372,20 +353,29 @@ static void test_conebar(void)
     gsl_matrix_set(A, 0, 0, 1), gsl_matrix_set(A, 1, 1, 1);
     gsl_vector_set(b, 0, 1), gsl_vector_set(b, 1, 2), gsl_vector_set(c, 3, 1);
     repro_conebar_problem pb = {1, 0, L, &mask, &linear, NULL, NULL, c, A, b};
-    repro_conebar_opts o = {1e-12, 500, NULL};
-    repro_conebar_report rep;
-    double x0[4] = {0.1, -0.3, 0, 1}; /* strictly inside, A x != b */
-    for (int k = 0; k < 4; k++) gsl_vector_set(x, k, x0[k]);
-    int st = repro_conebar_solve(&pb, &o, x, y, &rep);
-    CHECK(st == 0, "conebar: closed-form program solved");
-    CHECK_CLOSE(gsl_vector_get(x, 3), sqrt(5), 1e-7, "conebar: t = ||w|| = sqrt(5)");
-    CHECK(rep.feas < 1e-12 && fabs(gsl_vector_get(x, 0) - 1) < 1e-12 && fabs(gsl_vector_get(x, 1) - 2) < 1e-12,
-          "conebar: w = (1, 2) from an infeasible start");
-    CHECK(fabs(gsl_vector_get(y, 0) + 1 / sqrt(5)) < 3e-6 && fabs(gsl_vector_get(y, 1) + 2 / sqrt(5)) < 3e-6,
-          "conebar: multipliers y = -w / ||w||");
-    x0[3] = 0.2; /* t < ||w||: outside the cone */
-    for (int k = 0; k < 4; k++) gsl_vector_set(x, k, x0[k]);
-    CHECK(repro_conebar_solve(&pb, &o, x, y, NULL) == -1, "conebar: a start outside the cone refused");
+    for (int k = 0; k < 2; k++) {
+        repro_conebar_opts o = {m[k].gap, m[k].budget, NULL};
+        repro_conebar_report rep;
+        double x0[4] = {0.1, -0.3, 0, 1}; /* strictly inside, A x != b */
+        for (int a = 0; a < 4; a++) gsl_vector_set(x, a, x0[a]);
+        int st = m[k].f(&pb, &o, x, y, &rep);
+        char nm[5][96];
+        snprintf(nm[0], sizeof nm[0], "%s: closed-form program solved within %zu iterations", m[k].name, m[k].budget);
+        snprintf(nm[1], sizeof nm[1], "%s: t = ||w|| = sqrt(5)", m[k].name);
+        snprintf(nm[2], sizeof nm[2], "%s: w = (1, 2) from an infeasible start", m[k].name);
+        snprintf(nm[3], sizeof nm[3], "%s: multipliers y = -w / ||w||", m[k].name);
+        snprintf(nm[4], sizeof nm[4], "%s: a start outside the cone refused", m[k].name);
+        CHECK(st == 0, nm[0]);
+        CHECK_CLOSE(gsl_vector_get(x, 3), sqrt(5), m[k].ttol, nm[1]);
+        CHECK(rep.feas < 1e-12 && fabs(gsl_vector_get(x, 0) - 1) < 1e-12 && fabs(gsl_vector_get(x, 1) - 2) < 1e-12,
+              nm[2]);
+        CHECK(fabs(gsl_vector_get(y, 0) + 1 / sqrt(5)) < m[k].ytol &&
+                  fabs(gsl_vector_get(y, 1) + 2 / sqrt(5)) < m[k].ytol,
+              nm[3]);
+        x0[3] = 0.2; /* t < ||w||: outside the cone */
+        for (int a = 0; a < 4; a++) gsl_vector_set(x, a, x0[a]);
+        CHECK(m[k].f(&pb, &o, x, y, NULL) == -1, nm[4]);
+    }
     gsl_matrix_free(L), gsl_matrix_free(A);
     gsl_vector_free(c), gsl_vector_free(b), gsl_vector_free(x), gsl_vector_free(y);
 }
@@ -398,7 +388,6 @@ int main(void)
     test_arrangement(r);
     test_oracle(r);
     test_conebar();
-    test_conebar_pd();
     test_relu2d();
     test_unigrid(r);
     test_colgen();
