@@ -56,6 +56,7 @@ typedef struct {
     gsl_vector *y_centred;  /* NULL, or (m) the multipliers of the last stage whose centring
                              * converged (a stage can end at the rounding floor instead, with
                              * noisy multipliers; both are candidates for a dual bound) */
+    double mu0;             /* primal-dual only: the starting duals' scale (0 means 1, below) */
 } repro_conebar_opts;
 
 typedef struct {
@@ -72,7 +73,8 @@ int repro_conebar_solve(const repro_conebar_problem *pb, const repro_conebar_opt
 /* The same program by a primal-dual interior-point method (conepd.c: Mehrotra's predictor-
  * corrector with Nesterov-Todd scaling; the Newton system refined iteratively, as it grows
  * ill-conditioned near the optimum), from X's slack (X: strictly inside the cones, best well
- * inside them, A x = b need not hold) with duals z centred on it and y = 0.  It stops when the
+ * inside them, A x = b need not hold) with duals z centred on it (s o z = mu0 e, mu0 such that
+ * G^T z is as large as c, times opts->mu0: a larger start is slower but more robust) and y = 0.  It stops when the
  * duality gap s^T z <= gap_abs, max |A x - b| <= 1e-9 max(1, |b|) and the dual residual
  * max |c + P x + A^T y - G^T z| <= 1e-9 max(1, |c|); then x is primal feasible to that accuracy
  * and s^T z bounds its objective's distance to the optimum.  When rounding stops it first (no

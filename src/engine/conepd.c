@@ -372,7 +372,7 @@ int repro_conebar_solve_pd(const repro_conebar_problem *pb, const repro_conebar_
     sub_GT(&p, p.z, p.gp);
     double gz = 0;
     for (size_t k = 0; k < n; k++) gz = fmax(gz, fabs(p.gp[k]));
-    const double mu0 = cscale / gz;
+    const double mu0 = (o->mu0 > 0 ? o->mu0 : 1) * cscale / gz;
     for (size_t k = 0; k < p.nz; k++) p.z[k] *= mu0;
     int status = 1;
     size_t it = 0;

@@ -145,20 +145,32 @@ static int build_problem(build *B, const gsl_matrix *X, const gsl_vector *y, con
  * its unused blocks at 1e-9 of the cones' apex), or, when that stops short of its tolerances, by
  * the barrier method from B->x. */
 static int solve_cone(build *B, const gsl_vector *x0, const repro_conebar_opts *o,
-                      repro_conebar_report *rep)
+                      repro_conebar_report *rep, int *fallback)
 {
-    gsl_vector *xw = gsl_vector_alloc(B->n);
-    if (!xw) return repro_err("relu2d: out of memory");
-    gsl_vector_memcpy(xw, B->x);
-    gsl_vector_memcpy(B->x, x0);
+    *fallback = 0;
+    gsl_vector *xw = gsl_vector_alloc(B->n), *xs = gsl_vector_alloc(B->n);
+    if (!xw || !xs) {
+        gsl_vector_free(xw), gsl_vector_free(xs);
+        return repro_err("relu2d: out of memory");
+    }
+    gsl_vector_memcpy(xw, B->x); /* the barrier's start */
+    gsl_vector_memcpy(xs, x0);   /* (x0 may be B->x) */
     repro_conebar_opts po = *o;
     po.max_newton = o->max_newton < 200 ? o->max_newton : 200;
-    int st = repro_conebar_solve_pd(&B->pb, &po, B->x, B->y, rep);
+    int st = 1;
+    for (int attempt = 0; attempt < 2 && st != 0; attempt++) {
+        /* the second time with larger starting duals: slower, but it converges where the first
+         * start's steps stay ~1e-6 short (one of test_convex's twelve random datasets) */
+        po.mu0 = attempt ? 100 : 1;
+        gsl_vector_memcpy(B->x, xs);
+        st = repro_conebar_solve_pd(&B->pb, &po, B->x, B->y, rep);
+    }
     if (st != 0) {
+        *fallback = 1;
         gsl_vector_memcpy(B->x, xw);
         st = repro_conebar_solve(&B->pb, o, B->x, B->y, rep);
     }
-    gsl_vector_free(xw);
+    gsl_vector_free(xw), gsl_vector_free(xs);
     return st;
 }
 
@@ -224,15 +236,17 @@ int repro_relu2d_solve(const gsl_matrix *X, const gsl_vector *y, double lambda, 
         build_free(&B);
         return repro_err("relu2d: out of memory");
     }
-    repro_conebar_opts o = {1e-2 * tol * scale, max_newton, yc};
+    repro_conebar_opts o = {1e-2 * tol * scale, max_newton, yc, 0};
     repro_conebar_report cr;
-    int st = solve_cone(&B, B.x, &o, &cr);
+    int fb;
+    int st = solve_cone(&B, B.x, &o, &cr, &fb);
     if (st < 0) {
         gsl_vector_free(yc);
         build_free(&B);
         return -1;
     }
-    repro_relu2d_report r = {.patterns = B.arr->P, .newton = cr.newton, .barrier = cr.bound};
+    repro_relu2d_report r = {.patterns = B.arr->P, .newton = cr.newton, .barrier = cr.bound,
+                             .fallback = fb};
     repro_net *net = recover(&B, X);
     gsl_matrix *Y = gsl_matrix_alloc(N, 1), *F = gsl_matrix_alloc(N, 1), *Th = gsl_matrix_alloc(N, 1);
     if (!net || !Y || !F || !Th) {
@@ -354,9 +368,10 @@ int repro_relu2d_range(const gsl_matrix *X, const gsl_vector *y, const repro_rel
         for (size_t a = 0; a <= B.na; a++) gsl_vector_set(B.x, s0 + a, sol->x[4 * sol->nc + a]);
         gsl_vector_set(B.x, s0 + B.na + 1, sigma);
         if (side == 1) gsl_vector_scale(B.c, -1);
-        repro_conebar_opts o = {gap_abs, max_newton, NULL};
+        repro_conebar_opts o = {gap_abs, max_newton, NULL, 0};
         repro_conebar_report cr = {0};
-        int st = solve_cone(&B, xc, &o, &cr);
+        int fb;
+        int st = solve_cone(&B, xc, &o, &cr, &fb);
         gsl_vector_free(xc);
         if (newton) *newton += cr.newton;
         if (resid) *resid = fmax(*resid, cr.feas);

@@ -11,8 +11,8 @@
  * on the data, while without it it is the only source of a linear part) two neurons u_p+, u_p-
  * = (w, b) constrained to the pattern's closed cone, with output weights +1 and -1; the data fit
  * is sum_p D_p Xl (u_p+ - u_p-) + X a + c 1 (Xl = [X 1]), the penalty sum ||w(u_p+-)||.  This is
- * a second-order cone program, solved by conebar.h's primal-dual method (its barrier method when
- * that stops short of its tolerances).  Recovery: the neurons (w/||w||, b/||w||)
+ * a second-order cone program, solved by conebar.h's primal-dual method (once more from larger
+ * starting duals, then its barrier method, when that stops short of its tolerances).  Recovery: the neurons (w/||w||, b/||w||)
  * with v = +-||w||; the returned network computes exactly the reformulation's fit on the data.
  * Certificate (independent of the solver): the dual bound of oracle2d.h from the equality
  * multipliers (interpolation) or from the residual 2/N (y - f(X)) (lambda > 0); gap = the
@@ -44,6 +44,7 @@ typedef struct {
     double barrier;       /* the cone solver's own bound (the duality gap; the barrier's deg / tau) */
     size_t patterns;      /* activation patterns of the data (all, including empty and full) */
     size_t newton;        /* the solver's iterations */
+    int fallback;         /* 1 when the primal-dual method stopped short and the barrier solved */
     const char *reason;   /* status 1: why */
 } repro_relu2d_report;
 

@@ -104,6 +104,48 @@ static void test_oracle(gsl_rng *r)
     }
 }
 
+/* The primal-dual method on random data (the map's programs are all of one dataset): points
+ * uniform in the square, labels uniform, with and without the skip connection.  Every problem
+ * solves without the barrier's help, to a gap certified by the exact oracle (independent of the
+ * solver) far below the tolerance, and the recovered optimum's value at a random point lies in
+ * the certified range of f there (it is one of the optimal interpolants). */
+static void test_relu2d_random(gsl_rng *r)
+{
+    int ok_solve = 1, ok_range = 1, fallbacks = 0;
+    double worst = 0;
+    for (int k = 0; k < 12; k++) {
+        size_t N = 5 + (size_t)k % 6;
+        gsl_matrix *X = gsl_matrix_alloc(N, 2), *Z = gsl_matrix_alloc(1, 2), *F = gsl_matrix_alloc(1, 1);
+        gsl_vector *y = gsl_vector_alloc(N);
+        for (size_t i = 0; i < N; i++) {
+            gsl_matrix_set(X, i, 0, 2 * gsl_rng_uniform(r) - 1), gsl_matrix_set(X, i, 1, 2 * gsl_rng_uniform(r) - 1);
+            gsl_vector_set(y, i, gsl_rng_uniform(r));
+        }
+        repro_net *net = NULL;
+        repro_relu2d_sol *sol = NULL;
+        repro_relu2d_report rep;
+        int st = repro_relu2d_solve(X, y, 0, k % 2, 1e-6, 2000, &net, &sol, &rep);
+        ok_solve &= st == 0 && rep.interp < 1e-8;
+        fallbacks += st == 0 && rep.fallback;
+        if (st == 0) worst = fmax(worst, rep.gap / rep.objective);
+        double z[2] = {2 * gsl_rng_uniform(r) - 1, 2 * gsl_rng_uniform(r) - 1}, lo, hi, resid, cert[2];
+        if (st == 0 && repro_relu2d_range(X, y, sol, 1e-6, z, 1e-9, 20000, &lo, &hi, &resid, cert, NULL) == 0) {
+            gsl_matrix_set(Z, 0, 0, z[0]), gsl_matrix_set(Z, 0, 1, z[1]);
+            repro_net_eval(net, Z, F);
+            double f = gsl_matrix_get(F, 0, 0);
+            ok_range &= cert[0] <= f + 1e-9 && f <= cert[1] + 1e-9 && cert[0] <= lo + 1e-9 && hi <= cert[1] + 1e-9 && resid < 1e-6;
+        } else {
+            ok_range = 0;
+        }
+        repro_net_free(net), repro_relu2d_sol_free(sol);
+        gsl_matrix_free(X), gsl_matrix_free(Z), gsl_matrix_free(F), gsl_vector_free(y);
+    }
+    printf("# relu2d on 12 random datasets: largest certified relative gap %.1e, %d barrier fallbacks\n", worst, fallbacks);
+    CHECK(ok_solve && worst < 1e-8, "relu2d: 12 random datasets solved, certified gaps < 1e-8 relative");
+    CHECK(fallbacks == 0, "relu2d: the primal-dual method solves them without the barrier");
+    CHECK(ok_range, "relu2d: the optimum's value at a random z within the certified range, ends inside it");
+}
+
 static void test_relu2d(void)
 {
     gsl_vector *y = gsl_vector_alloc(8);
@@ -354,7 +396,7 @@ static void test_conebar(void)
     gsl_vector_set(b, 0, 1), gsl_vector_set(b, 1, 2), gsl_vector_set(c, 3, 1);
     repro_conebar_problem pb = {1, 0, L, &mask, &linear, NULL, NULL, c, A, b};
     for (int k = 0; k < 2; k++) {
-        repro_conebar_opts o = {m[k].gap, m[k].budget, NULL};
+        repro_conebar_opts o = {m[k].gap, m[k].budget, NULL, 0};
         repro_conebar_report rep;
         double x0[4] = {0.1, -0.3, 0, 1}; /* strictly inside, A x != b */
         for (int a = 0; a < 4; a++) gsl_vector_set(x, a, x0[a]);
@@ -389,6 +431,7 @@ int main(void)
     test_oracle(r);
     test_conebar();
     test_relu2d();
+    test_relu2d_random(r);
     test_unigrid(r);
     test_colgen();
     gsl_rng_free(r);
