@@ -13,7 +13,6 @@
 /* A's entry (i, k), read without gsl_matrix_get's range check (the hot loops of the solves) */
 #define AIJ(i, k) (pb->A->data[(i) * pb->A->tda + (k)])
 
-static double sgn(uint64_t mask, size_t r) { return (mask >> r) & 1 ? 1.0 : -1.0; }
 
 /* The number of pattern rows of block j: none for a linear block. */
 size_t cb_rows(const cb_work *w, size_t j) { return w->pb->linear && w->pb->linear[j] ? 0 : w->M; }
@@ -26,7 +25,7 @@ int cb_inside(const cb_work *w, const double *x)
         if (!(u[3] > 0 && u[3] * u[3] - u[0] * u[0] - u[1] * u[1] > 0)) return 0;
         for (size_t r = 0; r < cb_rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
-            if (!(sgn(pb->mask[j], r) * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]) > 0)) return 0;
+            if (!(cb_sgn(pb->mask[j], r) * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]) > 0)) return 0;
         }
     }
     for (size_t i = 0; i < pb->ns; i++)
@@ -43,7 +42,7 @@ double cb_maxstep(const cb_work *w, const double *x, const double *dx)
         const double *u = x + 4 * j, *du = dx + 4 * j;
         for (size_t r = 0; r < cb_rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
-            double s = sgn(pb->mask[j], r);
+            double s = cb_sgn(pb->mask[j], r);
             double v = s * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]);
             double dv = s * (L[0] * du[0] + L[1] * du[1] + L[2] * du[2]);
             if (dv < 0 && -v / dv < smax) smax = -v / dv;
@@ -91,7 +90,7 @@ static void derivatives(cb_work *w, const double *x, double tau, int want_hess)
         if (want_hess && cb_rows(w, j) == 0) H[10] = 1; /* b of a linear block: pinned at 0 */
         for (size_t r = 0; r < cb_rows(w, j); r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
-            double s = sgn(pb->mask[j], r);
+            double s = cb_sgn(pb->mask[j], r);
             double v = s * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]);
             for (int a = 0; a < 3; a++) g[a] -= s * L[a] / v;
             if (want_hess)

@@ -6,6 +6,8 @@
 #ifndef REPRO_CONEBAR_WORK_H
 #define REPRO_CONEBAR_WORK_H
 
+#include <stdint.h>
+
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_permutation.h>
 #include <gsl/gsl_vector.h>
@@ -35,6 +37,8 @@ int cb_check_args(const repro_conebar_problem *pb, const repro_conebar_opts *o,
  * (repro_err; nothing left allocated).  _free takes an initialised workspace. */
 int cb_work_init(cb_work *w, const repro_conebar_problem *pb);
 void cb_work_free(cb_work *w);
+/* The sign of pattern row r in a block with mask MASK: +1 when the neuron is active there. */
+static inline double cb_sgn(uint64_t mask, size_t r) { return (mask >> r) & 1 ? 1.0 : -1.0; }
 /* The pattern rows of block j (0 for a linear block). */
 size_t cb_rows(const cb_work *w, size_t j);
 /* Is x strictly inside every cone?  The largest s with x + s dx in the closed cones (<= 1e300). */

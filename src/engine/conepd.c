@@ -26,14 +26,12 @@ typedef struct {
     size_t *zpos;          /* ns: the entry of a POS scalar (others unused) */
     double *s, *z, *ds, *dz, *lam, *q, *t1, *t2; /* nz each; t1: scalar entries' W */
     double *beta, *v;      /* per block: the cone's NT scaling W = beta (2 v v^T - J), v: 3 */
-    double *H0;            /* 16 nc: H before the factorisation (two solves per iteration) */
+    double *H0;            /* 16 nc: H before the factorisation (the refinement's products) */
     double *hs0;           /* ns */
     double *gp, *gq, *dxs; /* n: the dual residual, the direction's gradient, its solution */
     double *y, *rpx, *r2, *nus; /* m: multipliers, A x - b, refinement's right-hand side, solution */
     double *xbest, *ybest;      /* n, m: the best iterate so far */
 } pd;
-
-static double sgn(uint64_t mask, size_t r) { return (mask >> r) & 1 ? 1.0 : -1.0; }
 
 static void pd_free(pd *p)
 {
@@ -54,7 +52,7 @@ static void slack(const pd *p, const double *x, double *s)
         size_t R = cb_rows(&p->w, j);
         for (size_t r = 0; r < R; r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
-            sj[r] = sgn(pb->mask[j], r) * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]);
+            sj[r] = cb_sgn(pb->mask[j], r) * (L[0] * u[0] + L[1] * u[1] + L[2] * u[2]);
         }
         sj[R] = u[3], sj[R + 1] = u[0], sj[R + 2] = u[1];
     }
@@ -72,7 +70,7 @@ static void sub_GT(const pd *p, const double *v, double *g)
         size_t R = cb_rows(&p->w, j);
         for (size_t r = 0; r < R; r++) {
             const double *L = gsl_matrix_const_ptr(pb->L, r, 0);
-            double a = sgn(pb->mask[j], r) * vj[r];
+            double a = cb_sgn(pb->mask[j], r) * vj[r];
             gj[0] -= a * L[0], gj[1] -= a * L[1], gj[2] -= a * L[2];
         }
         gj[3] -= vj[R], gj[0] -= vj[R + 1], gj[1] -= vj[R + 2];
@@ -81,21 +79,23 @@ static void sub_GT(const pd *p, const double *v, double *g)
         if (pb->stype[i] == REPRO_CB_POS) g[4 * pb->nc + i] -= v[p->zpos[i]];
 }
 
-/* Visit the cones: f(p, first entry, dimension 1 or 3, block or SIZE_MAX). */
+/* Run the statement (the variadic part) once per cone, with k its first entry in s and z, dim
+ * its dimension (1: a pattern row or a POS scalar, 3: a block's second-order cone) and blk its
+ * block ((size_t)-1 for a scalar). */
 #define FOR_CONES(p, k, dim, blk, ...)                                                             \
     do {                                                                                           \
         for (size_t blk = 0; blk < (p)->w.pb->nc; blk++) {                                         \
             size_t R_ = cb_rows(&(p)->w, blk);                                                     \
             for (size_t r_ = 0; r_ <= R_; r_++) {                                                  \
                 size_t k = (p)->zoff[blk] + r_, dim = r_ < R_ ? 1 : 3;                             \
-                __VA_ARGS__                                                                            \
+                __VA_ARGS__                                                                        \
             }                                                                                      \
         }                                                                                          \
         for (size_t i_ = 0; i_ < (p)->w.pb->ns; i_++) {                                            \
             if ((p)->w.pb->stype[i_] != REPRO_CB_POS) continue;                                    \
             size_t k = (p)->zpos[i_], dim = 1, blk = (size_t)-1;                                   \
             (void)blk;                                                                             \
-            __VA_ARGS__                                                                                \
+            __VA_ARGS__                                                                            \
         }                                                                                          \
     } while (0)
 
@@ -453,7 +453,7 @@ int repro_conebar_solve_pd(const repro_conebar_problem *pb, const repro_conebar_
      * cones) and A x - b drifts by ~1e-11: Newton steps on the equalities alone (g = 0, the
      * smallest correction in the last scaling's metric), each kept only when it stays inside and
      * lowers the residual. */
-    for (int k = 0; k < 5 && it > 0 && status >= 0; k++) {
+    for (int k = 0; k < 5 && it > 0; k++) {
         double r0 = cb_infeas(w, x);
         if (r0 <= 1e-14 * bscale) break;
         if (k == 0) {
