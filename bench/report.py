@@ -85,8 +85,8 @@ def verdict(ok):
 
 def read_step(out):
     """bench/step.c's output: machine line, per problem its paths (from the start, and "trained":
-    after a warm-up), parts and floor."""
-    machine, prob, parts, floor, trained = {}, {}, {}, {}, {}
+    after a warm-up), the fused step's parts ("fparts"), the BLAS step's parts and the floor."""
+    machine, prob, parts, floor, trained, fparts = {}, {}, {}, {}, {}, {}
     with open(os.path.join(out, "step.tsv")) as f:
         for line in f:
             c = line.rstrip("\n").split("\t")
@@ -99,12 +99,14 @@ def read_step(out):
             elif c[0] == "trained":
                 trained[c[1]] = dict(warm=int(c[2]),
                                      paths={c[k]: float(c[k + 1]) for k in range(3, len(c), 2)})
+            elif c[0] == "fparts":
+                fparts[c[1]] = dict(path=c[2], t=[float(x) for x in c[3:9]])
             elif c[0] == "parts":
                 parts[c[1]] = [float(x) for x in c[2:7]]
             elif c[0] == "floor":
                 floor[c[1]] = dict(flops=float(c[2]), bytes=float(c[3]), compute=float(c[4]),
                                    sqrtdiv=float(c[5]), bandwidth=float(c[6]), gbps=float(c[7]))
-    return machine, prob, parts, floor, trained
+    return machine, prob, parts, floor, trained, fparts
 
 
 def read_whole(out):
@@ -126,7 +128,7 @@ FUSED = ["avx512", "avx2", "portable"]
 
 def table(out, dest):
     torch, ours = steps_tables(out)
-    mach, prob, parts, floor, trained = read_step(out)
+    mach, prob, parts, floor, trained, fparts = read_step(out)
     whole = read_whole(out)
     machine = {}
     with open(os.path.join(out, "machine.txt")) as f:
@@ -223,7 +225,37 @@ def table(out, dest):
                 w("| %s | %s | %s |" % (name, label, " | ".join(
                     fmt_t(ps[k]) if k in ps else "— (CPU lacks it)" for k in FUSED + ["blas"])))
     w("")
-    w("## 3. Where the BLAS step's time goes (each part timed alone)")
+    w("## 3. Where the fused step's time goes (each part left out)")
+    w("")
+    if fparts:
+        w("The fused step with every neuron computed (no skipping, so that all variants do the "
+          "same work whatever values they compute), then compiled again with one part left out "
+          "(`SWEEP_DROP`, src/engine/sweep.h; the results are then wrong, the time is what "
+          "counts): CPU time per step over its first steps from the initial point, minimum of "
+          "the interleaved rounds. A part's cell is the time the step saves without it; parts "
+          "overlap one another, so the savings do not add up to the step. The rest is the step "
+          "with all four left out: Adam's moments and updates, the passes over the parameters "
+          "and the optimizer state, the ReLU masks and the bookkeeping.")
+        w("")
+        w("| problem | path | whole step | Adam's square roots and divisions | output layer's "
+          "gradient products | hidden layer's gradient products | forward products | the rest |")
+        w("|---|---|---|---|---|---|---|---|")
+        for name in ALL:
+            if name not in fparts:
+                continue
+            fp = fparts[name]
+            whole_t = fp["t"][0]
+
+            def saved(k):
+                return "%s (%.0f %%)" % (fmt_t(max(whole_t - fp["t"][k], 0)),
+                                         100 * max(whole_t - fp["t"][k], 0) / whole_t)
+            w("| %s | %s | %s | %s | %s | %s | %s | %s (%.0f %%) |"
+              % (name, fp["path"], fmt_t(whole_t), saved(1), saved(2), saved(3), saved(4),
+                 fmt_t(fp["t"][5]), 100 * fp["t"][5] / whole_t))
+    else:
+        w("(not measured: this CPU runs no vector path of the fused step)")
+    w("")
+    w("## 4. Where the BLAS step's time goes (each part timed alone)")
     w("")
     w("| part of a step | " + " | ".join(n for n in ALL if n in parts) + " |")
     w("|---|" + "---|" * len([n for n in ALL if n in parts]))
@@ -231,7 +263,7 @@ def table(out, dest):
                                "Adam update", "ReLU and masks", "penalty and finiteness dots"]):
         w("| %s | %s |" % (label, " | ".join(fmt_t(parts[n][k]) for n in ALL if n in parts)))
     w("")
-    w("## 4. Whole processes (start-up, imports and data loading included)")
+    w("## 5. Whole processes (start-up, imports and data loading included)")
     w("")
     if whole:
         ss = machine.get("student_steps", "?")
@@ -274,7 +306,7 @@ def table(out, dest):
     paper_tsv = os.path.join(out, "paper.tsv")
     if os.path.exists(paper_tsv):
         w("")
-        w("## 5. `make paper` (bench/paper.sh, a fresh copy of the project)")
+        w("## 6. `make paper` (bench/paper.sh, a fresh copy of the project)")
         w("")
         tsv_table(paper_tsv)
     stages_tsv = os.path.join(out, "paper-stages.tsv")
@@ -292,7 +324,7 @@ def table(out, dest):
     for path in glob.glob(os.path.join(out, "ours_target_*.json")):
         tgt.update(load(path))
     w("")
-    w("## 6. Time to the same objective (BENCH_FULL=1)")
+    w("## 7. Time to the same objective (BENCH_FULL=1)")
     w("")
     w("PyTorch: %s Adam steps with the rate 1e-2 (60%%), 1e-3 (20%%), 1e-4 (20%%) at its faster "
       "thread count; J_torch = its final objective, its time = the first moment its objective was "
@@ -328,7 +360,7 @@ def table(out, dest):
              fmt_x(sp), verdict(ok)))
     # ---- layout
     w("")
-    w("## 7. Parallel layout (the engine)")
+    w("## 8. Parallel layout (the engine)")
     w("")
     w("Throughput in Adam steps per second summed over processes, wall clock including process "
       "start-up: two independent runs (seeds 1 and 2) at OPENBLAS_NUM_THREADS=1 side by side, "

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: the engine's training against its three-term floor and against the paper's stack
 # (PyTorch, float64, Adam) on the same problems; prints the tables and writes them to
-# $B/bench/results.md.  About 5 minutes on 2 cores (BENCH_FULL=1 adds the time-to-objective and
+# $B/bench/results.md.  About 7 minutes on 2 cores (BENCH_FULL=1 adds the time-to-objective and
 # process-layout runs of the first version, about 7 minutes more).
 #   B            build folder (default build): $B/repro is the engine, $B/bench the work folder
 #   BENCH_STEPS  Adam steps per timing round (default 2000; 3 rounds, best counts)
@@ -62,9 +62,31 @@ say "the floor (peak FLOP/s, Adam's square root and division, state bandwidth) a
 # bench/step.c links the engine's own objects (the fused step, optim, net, dataset): the list the
 # Makefile builds (BENCH_OBJS), not a glob, which would pick up objects of removed sources.
 objs=${BENCH_OBJS:-$(ls "$B"/obj/engine/*.o "$B"/obj/core/*.o)}
+CFLAGS_BENCH="-std=c11 -O2 -fno-math-errno -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+    -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc"
+# Where the fused step's time goes: its sweep compiled again with parts left out (SWEEP_DROP,
+# src/engine/sweep.h), each variant renamed bench_sweep_PATH_DROP; bench/step.c lists the masks.
+# x86-64: the AVX-512 and AVX2 paths' variants, two compilers at a time; elsewhere the portable's.
+mkdir -p "$OUT/drops"
+rm -f "$OUT"/drops/*.o
+if [ "$(uname -m)" = x86_64 ]; then fpaths="avx512 avx2"; else fpaths=portable; fi
+for p in $fpaths; do
+    for drop in 16 17 18 20 24 31; do
+        # shellcheck disable=SC2086
+        cc $CFLAGS_BENCH -DSWEEP_DROP=$drop -Drepro_sweep_$p=bench_sweep_${p}_$drop \
+            -c src/engine/step_$p.c -o "$OUT/drops/${p}_$drop.o" &
+        [ "$(jobs -rp | wc -l)" -lt 2 ] || wait -n
+    done
+done
+wait
+for p in $fpaths; do
+    for drop in 16 17 18 20 24 31; do
+        [ -s "$OUT/drops/${p}_$drop.o" ] ||
+            { echo "bench: compiling src/engine/step_$p.c with SWEEP_DROP=$drop failed" >&2; exit 1; }
+    done
+done
 # shellcheck disable=SC2046,SC2086
-cc -std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_POSIX_C_SOURCE=200809L \
-    -D_DEFAULT_SOURCE -Isrc bench/step.c $objs \
+cc $CFLAGS_BENCH bench/step.c "$OUT"/drops/*.o $objs \
     -o "$OUT/step" $(sed -n 's/^DEP_LIBS = //p' "$B/config.mk")
 OPENBLAS_NUM_THREADS=1 "$OUT/step" "$OUT" "${BENCH_STEP_STEPS:-500}" 5 --warm "${BENCH_STEP_WARM:-2000}" ${ALL//,/ } >"$OUT/step.tsv.tmp"
 mv "$OUT/step.tsv.tmp" "$OUT/step.tsv"

@@ -1,5 +1,6 @@
-/* step: time per Adam step of the engine's code paths on the bench problems, the per-part
- * breakdown of the BLAS step, and the machine's three-term floor.
+/* step: time per Adam step of the engine's code paths on the bench problems, where the fused
+ * step's time goes (its parts left out one at a time), the per-part breakdown of the BLAS step,
+ * and the machine's three-term floor.
  *
  *   step DIR STEPS ROUNDS [--warm W] NAME [NAME ...]
  *
@@ -15,6 +16,10 @@
  *   machine  peak_gflops  sqrtdiv_ns  (per parameter: Adam's update in L1)  dgemm1000_gflops
  *   problem NAME N d K T P  path PATH seconds_per_step ...  (one pair per path; from the start)
  *   trained NAME W  path PATH seconds_per_step ...          (with --warm: after W steps)
+ *   fparts NAME PATH full divide backward hidden forward rest
+ *                  (seconds per step of the fused step on PATH with every neuron computed: whole,
+ *                  then without Adam's square roots and divisions, the output layer's gradient
+ *                  products, the hidden layer's, the forward pass's, and all four: the rest)
  *   parts NAME forward backward adam relu penalty   (seconds, the BLAS step's parts)
  *   floor NAME flops bytes compute_s sqrtdiv_s bandwidth_s bandwidth_GBps */
 #include <gsl/gsl_blas.h>
@@ -25,10 +30,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/blascore.h"
 #include "engine/dataset.h"
 #include "engine/net.h"
 #include "engine/optim.h"
 #include "engine/step.h"
+#include "engine/sweep.h"
 
 static double cpu_now(void)
 {
@@ -241,6 +248,63 @@ static double time_path(repro_step_path path, const repro_net *net, const repro_
     return t;
 }
 
+/* The fused step's parts.  bench/run.sh compiles the engine's own sweep sources again with
+ * SWEEP_DROP set (sweep.h) and the function renamed bench_sweep_PATH_DROP: SKIP alone (every
+ * neuron computed, so that no variant skips more or fewer neurons than another when the values
+ * it computes go wrong), then with DIVIDE, BACKWARD, HIDDEN, FORWARD and all four. */
+#define DROPS(X, P)                                                                                \
+    X(P, 16) /* SKIP */                                                                            \
+    X(P, 17) /* SKIP | DIVIDE */                                                                   \
+    X(P, 18) /* SKIP | BACKWARD */                                                                 \
+    X(P, 20) /* SKIP | HIDDEN */                                                                   \
+    X(P, 24) /* SKIP | FORWARD */                                                                  \
+    X(P, 31) /* all */
+#define NDROPS 6
+#define DECLARE(P, D) void bench_sweep_##P##_##D(const sweep_args *a);
+#define ENTRY(P, D) bench_sweep_##P##_##D,
+#ifdef REPRO_SWEEP_X86
+DROPS(DECLARE, avx512)
+DROPS(DECLARE, avx2)
+static const repro_sweep_fn drops_avx512[NDROPS] = {DROPS(ENTRY, avx512)};
+static const repro_sweep_fn drops_avx2[NDROPS] = {DROPS(ENTRY, avx2)};
+#else
+DROPS(DECLARE, portable)
+static const repro_sweep_fn drops_portable[NDROPS] = {DROPS(ENTRY, portable)};
+#endif
+
+/* The variants of PATH's sweep, or NULL (the portable path on x86-64: not compiled). */
+static const repro_sweep_fn *drops_of(repro_step_path path)
+{
+#ifdef REPRO_SWEEP_X86
+    return path == REPRO_STEP_AVX512 ? drops_avx512 : path == REPRO_STEP_AVX2 ? drops_avx2 : NULL;
+#else
+    return path == REPRO_STEP_PORTABLE ? drops_portable : NULL;
+#endif
+}
+
+/* CPU seconds per step of each variant on PATH (out[NDROPS]): the first STEPS steps from the
+ * initial point, the variants interleaved in each of ROUNDS rounds, minimum over rounds; the
+ * neurons stay where they are (no moves: they would differ between variants).  A variant's
+ * values may overflow: the step then rolls back and the next one repeats the same work. */
+static int fused_parts(repro_step_path path, const repro_net *net, const repro_dataset *ds,
+                       double lambda, size_t steps, size_t rounds, double out[NDROPS])
+{
+    const repro_sweep_fn *fn = drops_of(path);
+    if (!fn) return -1;
+    for (int k = 0; k < NDROPS; k++) out[k] = 1e300;
+    for (size_t r = 0; r < rounds; r++)
+        for (int k = 0; k < NDROPS; k++) {
+            runner run;
+            runner_start(&run, path, net, ds, lambda);
+            repro_step_use_sweep(run.s, fn[k]);
+            repro_step_set_compaction(run.s, 0);
+            double t = runner_time(&run, steps);
+            runner_free(&run);
+            if (t < out[k]) out[k] = t;
+        }
+    return 0;
+}
+
 /* The parts of the BLAS step (net.c's forward and backward written out, each part timed alone). */
 static void parts(const repro_net *net, const repro_dataset *ds, size_t reps, double out[5])
 {
@@ -326,6 +390,7 @@ int main(int argc, char **argv)
         return 2;
     }
     gsl_set_error_handler_off();
+    repro_flush_subnormals(); /* as the engine's main does */
     const char *dir = argv[1];
     size_t steps = (size_t)atol(argv[2]), rounds = (size_t)atol(argv[3]);
     double peak = peak_gflops(), sqd = sqrtdiv_seconds();
@@ -395,6 +460,14 @@ int main(int argc, char **argv)
                     printf("\t%s\t%.6g", repro_step_path_name(paths[k]), tbest[k]);
                     runner_free(&trained[k]);
                 }
+            printf("\n");
+        }
+        repro_step_path fpath;
+        double fp[NDROPS];
+        if (repro_step_choose(ds->N, &fpath) == 0 &&
+            fused_parts(fpath, net, ds, lambda, steps, rounds, fp) == 0) {
+            printf("fparts\t%s\t%s", name, repro_step_path_name(fpath));
+            for (int k = 0; k < NDROPS; k++) printf("\t%.6g", fp[k]);
             printf("\n");
         }
         double pt[5];

@@ -16,20 +16,30 @@
  * skips its products: its gradient is the weight decay's alone, computed as the full sweep would
  * (the data's share is an exact +0); a block inactive at the new point adds nothing to the next
  * forward pass.  The data layout and the arrays are described in sweep.h (sweep_args).  The
- * parameters are #undef'd at the end. */
+ * parameters are #undef'd at the end.  SWEEP_DROP (optional, default 0: the sweep as above) is
+ * for `make bench` only: a mask of sweep.h's SWEEP_DROP_* parts left out (results wrong, time
+ * only); every test of KEEP below is a constant, so the sweep's own code is not changed by it. */
 
+#ifndef SWEEP_DROP
+#define SWEEP_DROP 0
+#endif
+#define KEEP(PART) (!(SWEEP_DROP & (PART)))
 #define NV (8 / VW)
 #define SB 4 /* blocks per superblock */
 #define LANES ((1u << VW) - 1)
 #define AT(p, q) ((p)[(size_t)(q) * NV])
 /* x_ij broadcast to a vector (XB: N x d groups of 8 equal doubles) */
 #define XV(i, j) (*(const VEC *)(XB + 8 * ((size_t)(i) * d + (j))))
+/* Adam's quotient (step m) / (sqrt(v) isbc2 + eps) from STEPM = step m and VV = v (optim.c's
+ * operation order) */
+#define ADAM_QUOT(STEPM, VV)                                                                       \
+    (KEEP(SWEEP_DROP_DIVIDE) ? (STEPM) / (VSQRT(VV) * isbc2 + eps) : (STEPM) * ((VV) * isbc2 + eps))
 /* Adam on entry Q of the slice with gradient G (optim.c's formula, same operation order); the
  * squared gradient goes into gs (its finiteness), the squared new value into pn */
 #define ADAM_ENTRY(G, Q)                                                                           \
     do {                                                                                           \
         ADAM_MOMENTS(G, Q);                                                                        \
-        const VEC x_ = AT(x, Q) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);                         \
+        const VEC x_ = AT(x, Q) - ADAM_QUOT(step * mi_, vi_);                                      \
         AT(xn, Q) = x_;                                                                            \
         pn = pn + x_ * x_;                                                                         \
     } while (0)
@@ -40,7 +50,7 @@
     AT(v, Q) = vi_;                                                                                \
     gs = gs + g_ * g_
 /* ... and its second half from the stored moments: the same operations on the same values */
-#define ADAM_FINISH(X, M, V, Q) (AT(X, Q) - step * AT(M, Q) / (VSQRT(AT(V, Q)) * isbc2 + eps))
+#define ADAM_FINISH(X, M, V, Q) (AT(X, Q) - ADAM_QUOT(step * AT(M, Q), AT(V, Q)))
 
 #define SWEEP_CAT_(x, y) x##y
 #define SWEEP_CAT(x, y) SWEEP_CAT_(x, y)
@@ -74,7 +84,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
       for (int u = 0; u < NV; u++) amask[u] = 0;
       for (size_t blk = sb; blk < sb + ns; blk++) {
         const size_t off = 8 * blk * B;
-        const unsigned alive_in = a->alive[blk];
+        const unsigned alive_in = KEEP(SWEEP_DROP_SKIP) ? a->alive[blk] : 0xffu;
         unsigned alive_out = 0;
         for (int u = 0; u < NV; u++) {
             const VEC *restrict x = (const VEC *)(a->cur + off) + u, *restrict V = x + (d + 1) * NV;
@@ -93,7 +103,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                 }
                 for (size_t j = 0; j < d; j++) ADAM_ENTRY(zero + tl * AT(x, j), j);
                 ADAM_MOMENTS(zero, d);
-                AT(xn, d) = AT(x, d) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);
+                AT(xn, d) = AT(x, d) - ADAM_QUOT(step * mi_, vi_);
             } else {
                 /* gv_t = sum_i h_i dF_it and gh_i = sum_t dF_it v_t, four rows at a time (each sum
                  * is still taken in row order, so the blocking does not change the rounding).  The
@@ -112,14 +122,16 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
         const VEC vt = AT(V, t);                                                                   \
         const double e0 = e[t], e1 = e[T + t], e2 = e[2 * T + t], e3 = e[3 * T + t];               \
         VEC acc = (ACC0);                                                                          \
-        acc = acc + h0 * e0;                                                                       \
-        acc = acc + h1 * e1;                                                                       \
-        acc = acc + h2 * e2;                                                                       \
-        acc = acc + h3 * e3;                                                                       \
-        s0 = s0 + vt * e0;                                                                         \
-        s1 = s1 + vt * e1;                                                                         \
-        s2 = s2 + vt * e2;                                                                         \
-        s3 = s3 + vt * e3;                                                                         \
+        if (KEEP(SWEEP_DROP_BACKWARD)) {                                                           \
+            acc = acc + h0 * e0;                                                                   \
+            acc = acc + h1 * e1;                                                                   \
+            acc = acc + h2 * e2;                                                                   \
+            acc = acc + h3 * e3;                                                                   \
+            s0 = s0 + vt * e0;                                                                     \
+            s1 = s1 + vt * e1;                                                                     \
+            s2 = s2 + vt * e2;                                                                     \
+            s3 = s3 + vt * e3;                                                                     \
+        }                                                                                          \
         TAIL;                                                                                      \
     }
                     if (i == last) {
@@ -142,7 +154,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                     const VEC h0 = AT(H, i);
                     VEC s0 = zero;
                     const double *e = dF + i * T;
-                    for (size_t t = 0; t < T; t++) {
+                    for (size_t t = 0; t < T && KEEP(SWEEP_DROP_BACKWARD); t++) {
                         AT(gV, t) = AT(gV, t) + h0 * e[t];
                         s0 = s0 + AT(V, t) * e[t];
                     }
@@ -159,7 +171,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
     do {                                                                                           \
         VEC s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero, s6 = zero,           \
             s7 = zero, sb_ = zero;                                                                 \
-        _Pragma("GCC unroll 2") for (i = 0; i < N; i++) {                                          \
+        _Pragma("GCC unroll 2") for (i = 0; i < N && KEEP(SWEEP_DROP_HIDDEN); i++) {               \
             const VEC ghi = AT(gh, i);                                                             \
             if (NJ > 0) s0 = s0 + ghi * XV(i, j);                                                  \
             if (NJ > 1) s1 = s1 + ghi * XV(i, j + 1);                                              \
@@ -198,7 +210,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
 #undef GW_PASS
                 {
                     ADAM_MOMENTS(sbias, d);
-                    AT(xn, d) = AT(x, d) - step * mi_ / (VSQRT(vi_) * isbc2 + eps);
+                    AT(xn, d) = AT(x, d) - ADAM_QUOT(step * mi_, vi_);
                 }
             }
             gsq[u] = gs;
@@ -209,7 +221,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
             size_t i = 0, j;
             for (; i + 4 <= N; i += 4) { /* four rows at a time, each sum in input order */
                 VEC z0 = zero, z1 = zero, z2 = zero, z3 = zero;
-                _Pragma("GCC unroll 4") for (j = 0; j < d; j++) {
+                _Pragma("GCC unroll 4") for (j = 0; j < d && KEEP(SWEEP_DROP_FORWARD); j++) {
                     const VEC wj = AT(xn, j);
                     z0 = z0 + XV(i, j) * wj;
                     z1 = z1 + XV(i + 1, j) * wj;
@@ -228,14 +240,15 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
             }
             for (; i < N; i++) {
                 VEC z = zero;
-                for (j = 0; j < d; j++) z = z + XV(i, j) * AT(xn, j);
+                for (j = 0; j < d && KEEP(SWEEP_DROP_FORWARD); j++) z = z + XV(i, j) * AT(xn, j);
                 z = z + bn;
                 AT(H, i) = (VEC)((VECL)z & ~(z <= zero));
                 nz = nz | ~(z <= zero);
             }
             for (int l = 0; l < VW; l++)
                 if (nz[l]) alive_out |= 1u << (u * VW + l);
-            if ((alive_out >> (u * VW)) & LANES) amask[u] |= 1u << (blk - sb);
+            if (((alive_out >> (u * VW)) & LANES) || !KEEP(SWEEP_DROP_SKIP))
+                amask[u] |= 1u << (blk - sb);
         }
         a->alive[blk] = (unsigned char)alive_out;
       }
@@ -275,7 +288,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                   pn1 = pn1 + v1 * v1;
                   pn2 = pn2 + v2 * v2;
                   pn3 = pn3 + v3 * v3;
-                  if (!am) continue;
+                  if (!am || !KEEP(SWEEP_DROP_FORWARD)) continue;
                   VEC *restrict Ft = F + t * N * NV;
 #define FROW(I)                                                                                    \
     do {                                                                                           \
@@ -308,7 +321,7 @@ SWEEP_TARGET static inline __attribute__((always_inline)) void SWEEP_IMPL(const 
                       const VEC vt = ADAM_FINISH(x + k * BN, m + k * BN, v + k * BN, q);
                       AT(xn + k * BN, q) = vt;
                       AT(pk, k) = AT(pk, k) + vt * vt;
-                      if ((am >> k) & 1)
+                      if (((am >> k) & 1) && KEEP(SWEEP_DROP_FORWARD))
                           for (size_t i = 0; i < N; i++)
                               AT(Ft, i) = AT(Ft, i) + AT(H + k * HN, i) * vt;
                   }
@@ -329,6 +342,11 @@ SWEEP_TARGET void SWEEP_NAME(const sweep_args *a)
         SWEEP_IMPL(a, a->N, a->d, a->T);
 }
 
+#undef SWEEP_DROP
+#undef KEEP
+#undef ADAM_QUOT
+#undef ADAM_MOMENTS
+#undef ADAM_FINISH
 #undef NV
 #undef SB
 #undef LANES

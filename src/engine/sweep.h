@@ -48,6 +48,19 @@ typedef struct {
 
 typedef void (*repro_sweep_fn)(const sweep_args *a);
 
+/* For `make bench` only (bench/sweep_parts.c): the parts of the sweep that step_sweep.h leaves
+ * out when compiled with SWEEP_DROP set to a mask of them, to measure what each costs (the
+ * results are then wrong).  DIVIDE: Adam's square roots and divisions (a multiplication
+ * instead); BACKWARD: the output layer's gradient products (gv = H^T dF, gh = dF V^T); HIDDEN:
+ * the hidden layer's (gw = gh^T X, and the bias sums); FORWARD: the forward pass's (the
+ * activations' sums and the share F += H v); SKIP: the skipping of inactive neurons (every
+ * neuron computed). */
+#define SWEEP_DROP_DIVIDE 1
+#define SWEEP_DROP_BACKWARD 2
+#define SWEEP_DROP_HIDDEN 4
+#define SWEEP_DROP_FORWARD 8
+#define SWEEP_DROP_SKIP 16
+
 void repro_sweep_portable(const sweep_args *a);
 #if defined(__x86_64__) && defined(__GNUC__)
 #define REPRO_SWEEP_X86 1
