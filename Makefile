@@ -246,7 +246,7 @@ watch: $(B)/config.mk
 # Which figures and values changed between BASE (default HEAD) and the working tree: a summary
 # table and the report $(B)/figdiff/index.html.  A change is not a failure here, an error is
 # (build/repro diff itself exits 1 on a change).
-## BASE        the revision make figdiff compares with (default HEAD)
+## BASE        the revision make figdiff and make bench BENCH=ab compare with (default HEAD)
 BASE ?= HEAD
 .PHONY: figdiff
 ## figdiff     figures and values changed since BASE: build/figdiff/index.html
@@ -297,15 +297,21 @@ fuzz: $(B)/config.mk
 
 -include $(FUZZLIB:.o=.d)
 
-# BENCH=paper: only the make-paper timings; BENCH=train: only the training benchmark.
-## BENCH       what make bench measures: all (default), paper, train or convex
+# BENCH=paper: only the make-paper timings; BENCH=train: only the training benchmark; BENCH=ab:
+# the fused step of the working tree against revision BASE's, alternately (bench/ab.sh).
+## BENCH       what make bench measures: all (default), paper, train, convex, or ab (against BASE)
 BENCH ?= all
+ifeq ($(filter all paper train convex ab,$(BENCH)),)
+$(if $(filter bench,$(MAKECMDGOALS)),$(error BENCH must be all, paper, train, convex or ab, not '$(BENCH)'))
+endif
+BENCH_ENGINE_OBJS = $(call q,$(filter $(B)/obj/engine/% $(B)/obj/core/%,$(OBJ)))
 ## bench       make paper timings and training against PyTorch
 bench: $(B)/repro
-	@if [ "$(BENCH)" != train ] && [ "$(BENCH)" != convex ]; then B=$(B) bash bench/paper.sh; fi
-	@if [ "$(BENCH)" != paper ] && [ "$(BENCH)" != convex ]; then \
-	  B=$(B) BENCH_OBJS=$(call q,$(filter $(B)/obj/engine/% $(B)/obj/core/%,$(OBJ))) bash bench/run.sh; fi
+	@if [ "$(BENCH)" = all ] || [ "$(BENCH)" = paper ]; then B=$(B) bash bench/paper.sh; fi
+	@if [ "$(BENCH)" = all ] || [ "$(BENCH)" = train ]; then \
+	  B=$(B) BENCH_OBJS=$(BENCH_ENGINE_OBJS) bash bench/run.sh; fi
 	@if [ "$(BENCH)" = all ] || [ "$(BENCH)" = convex ]; then $(B)/repro run bench/convex.lua; fi
+	@if [ "$(BENCH)" = ab ]; then B=$(B) BASE=$(call q,$(BASE)) bash bench/ab.sh; fi
 
 ## clean       remove build/ and figures/
 clean:
