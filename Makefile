@@ -85,9 +85,10 @@ $(B)/config.mk: .ci/deps
 deps:
 	@CC=$(call q,$(CC)) sh .ci/deps $(call q,$(B)/config.mk)
 
-$(B)/obj/%.o: src/%.c $(B)/config.mk
+# Objects also depend on $(B)/flags.txt, the flags they are compiled with (below, "flags").
+$(B)/obj/%.o: src/%.c $(B)/config.mk $(B)/flags.txt
 	@mkdir -p $(@D); echo "CC $<"; $(CC) $(CFLAGS) -MMD -MP -c $< -o $@
-$(B)/asan/obj/%.o: src/%.c $(B)/config.mk
+$(B)/asan/obj/%.o: src/%.c $(B)/config.mk $(B)/flags.txt
 	@mkdir -p $(@D); echo "CC (asan) $<"; $(CC) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(B)/tests $(B)/asan/tests:
 	@mkdir -p $@
@@ -97,16 +98,16 @@ $(B)/repro: $(OBJ)
 $(B)/asan/repro: $(ASANOBJ)
 	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/%: tests/c/%.c $(LIBOBJ) tests/c/check.h | $(B)/tests
+$(B)/tests/%: tests/c/%.c $(LIBOBJ) tests/c/check.h $(B)/flags.txt | $(B)/tests
 	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(TEST_OBJ) $(LDLIBS)
-$(B)/asan/tests/%: tests/c/%.c $(ASANLIB) tests/c/check.h | $(B)/asan/tests
+$(B)/asan/tests/%: tests/c/%.c $(ASANLIB) tests/c/check.h $(B)/flags.txt | $(B)/asan/tests
 	$(CC) $(SANFLAGS) -o $@ $< $(ASANLIB) $(TEST_OBJ) $(LDLIBS)
 # test_step also runs the AVX-512 path's 8-lane logic compiled without AVX-512
 # (tests/c/sweep_lanes8.c: once, -O1 without debug information, which saves ~20 s of compiling).
 $(B)/tests/test_step $(B)/asan/tests/test_step: TEST_OBJ := $(B)/tests/sweep_lanes8.o
 $(B)/tests/test_step $(B)/asan/tests/test_step: $(B)/tests/sweep_lanes8.o
 $(B)/tests/sweep_lanes8.o: tests/c/sweep_lanes8.c src/engine/step_sweep.h src/engine/sweep.h \
-    $(B)/config.mk | $(B)/tests
+    $(B)/config.mk $(B)/flags.txt | $(B)/tests
 	@echo "CC $<"; $(CC) $(CFLAGS) -O1 -g0 -c $< -o $@
 
 -include $(OBJ:.o=.d) $(ASANOBJ:.o=.d)
@@ -216,7 +217,7 @@ VERIFY := $(B)/verify
 verify: paper
 	@rm -rf $(VERIFY)
 	@mkdir -p $(VERIFY)
-	@cp -a $(B)/config.mk $(B)/obj $(B)/repro $(VERIFY)/
+	@cp -a $(B)/config.mk $(B)/flags.txt $(B)/obj $(B)/repro $(VERIFY)/
 	@echo "verify: rebuilding every stage in $(VERIFY)"
 	@$(MAKE) --no-print-directory B=$(VERIFY) FIG=$(VERIFY)/figures paper >/dev/null
 	@bad=0; \
@@ -274,8 +275,17 @@ FUZZFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefine
              -fno-sanitize-recover=undefined -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc \
              -Wall -Wextra -Wno-unused-parameter $(DEP_CFLAGS)
 FUZZLIB  := $(LIBSRC:src/%.c=$(B)/fuzz/obj/%.o)
+
+# The flags: $(B)/flags.txt holds every compiler flag set of this Makefile (with config.mk's), and
+# is rewritten, when make reads this file, only if they changed: a flag changed here rebuilds what
+# it compiles (config.mk alone would not see it, and a long-lived build would mix old and new
+# objects).  Copies of a build (make verify, tests/sh, repro diff) take it along with obj/.
+FLAGS_NOW := $(CC) | $(CFLAGS) | $(patsubst -O2,-O1,$(CFLAGS)) | $(SANFLAGS) | $(FUZZCC) $(FUZZFLAGS)
+$(shell mkdir -p $(call q,$(B)) && { printf '%s\n' $(call q,$(FLAGS_NOW)) | \
+  cmp -s - $(call q,$(B)/flags.txt) || printf '%s\n' $(call q,$(FLAGS_NOW)) >$(call q,$(B)/flags.txt); })
+$(B)/flags.txt: ;
 .SECONDARY: $(FUZZLIB)
-$(B)/fuzz/obj/%.o: src/%.c $(B)/config.mk
+$(B)/fuzz/obj/%.o: src/%.c $(B)/config.mk $(B)/flags.txt
 	@mkdir -p $(@D); echo "CC (fuzz) $<"; $(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZLIB)
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZLIB) $(LDLIBS)

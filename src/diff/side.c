@@ -92,11 +92,14 @@ int repro_side_worktree(side *s, const char *out, const char *prefix, const char
  * (copies are newer than the checked-out sources).  Best effort: on any doubt, build afresh. */
 static void reuse_engine(const side *s, const char *tree_bdir, const char *log)
 {
-    char repro[PATHN + 8], cfg[PATHN + 16], obj[PATHN + 8], b_arg[PATHN + 8], dest[PATHN];
+    char repro[PATHN + 8], cfg[PATHN + 16], flags[PATHN + 16], obj[PATHN + 8], b_arg[PATHN + 8],
+        dest[PATHN];
     repro_fmt(repro, sizeof repro, "%s/repro", tree_bdir);
     repro_fmt(cfg, sizeof cfg, "%s/config.mk", tree_bdir);
+    repro_fmt(flags, sizeof flags, "%s/flags.txt", tree_bdir); /* the Makefile's flag stamp */
     repro_fmt(obj, sizeof obj, "%s/obj", tree_bdir);
-    if (!repro_is_file(repro) || !repro_is_file(cfg) || !repro_is_dir(obj)) return;
+    if (!repro_is_file(repro) || !repro_is_file(cfg) || !repro_is_file(flags) || !repro_is_dir(obj))
+        return;
     const char *d[] = {"git", "diff", "--quiet", s->commit, "--", "src", ".ci", "Makefile", NULL};
     if (repro_git(d, NULL, 0, log) != 0) return;
     char untracked[64];
@@ -109,7 +112,7 @@ static void reuse_engine(const side *s, const char *tree_bdir, const char *log)
     repro_fmt(dest, sizeof dest, "%s/", s->bdir);
     if (repro_mkdirs(s->bdir) != 0) return;
     /* In dependency order, so that each copy is newer than what it depends on. */
-    const char *cp[] = {"cp", "-R", cfg, obj, repro, dest, NULL};
+    const char *cp[] = {"cp", "-R", cfg, flags, obj, repro, dest, NULL};
     if (repro_run(cp, NULL, log, NULL, 0, 0) == 0) {
         FILE *f = fopen(log, "a");
         if (f) {

@@ -20,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 p="$tmp/proj"
 mkdir -p "$p/build" "$p/pipeline"
 cp -a "$src/Makefile" "$src/.ci" "$src/src" "$src/lua" "$p/"
-cp -a "$bin/config.mk" "$bin/obj" "$bin/repro" "$p/build/"
+cp -a "$bin/config.mk" "$bin/flags.txt" "$bin/obj" "$bin/repro" "$p/build/"
 export REPRO_PROGRESS=0 SOURCE_DATE_EPOCH=1700000000
 
 ok() { if eval "$2"; then echo "ok - $1"; else echo "not ok - $1 ($2)"; fi; }

@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 p="$tmp/proj"
 mkdir -p "$p/build" "$p/pipeline" "$p/paper" "$p/data"
 cp -a "$src/Makefile" "$src/.ci" "$src/src" "$src/lua" "$p/"
-cp -a "$bin/config.mk" "$bin/obj" "$bin/repro" "$p/build/"
+cp -a "$bin/config.mk" "$bin/flags.txt" "$bin/obj" "$bin/repro" "$p/build/"
 cp -a "$src/paper/repro.sty" "$p/paper/"
 export REPRO_PROGRESS=0 SOURCE_DATE_EPOCH=1700000000
 
@@ -153,3 +153,11 @@ ok "BASE with a shell command runs nothing" '[ ! -e "$tmp/pwned2" ]'
 out=$(mk figures SOURCE_URL="https://h/x'\$(touch $tmp/pwned3)'")
 ok "SOURCE_URL with a quote runs nothing" '[ ! -e "$tmp/pwned3" ]'
 ok "SOURCE_URL with a quote is written as data" 'grep -qF "https://h/x'"'"'" build/values.tex'
+
+# Objects depend on the flags they were compiled with (build/flags.txt): the copied build is up to
+# date, and a flag changed in the Makefile makes it out of date (config.mk alone would not see it).
+ok "the copied engine is up to date" 'make -q build/repro'
+ok "the flag stamp lists the compiler flags" 'grep -q -- "-std=c11" build/flags.txt'
+sed -i 's/^WARN    := -Wall/WARN    := -Wno-unused-function -Wall/' Makefile
+ok "a flag changed in the Makefile rewrites the stamp" 'make -q build/repro; grep -q -- "-Wno-unused-function -Wall" build/flags.txt'
+ok "a flag changed in the Makefile rebuilds the engine" '! make -q build/repro'
