@@ -280,9 +280,12 @@ FUZZLIB  := $(LIBSRC:src/%.c=$(B)/fuzz/obj/%.o)
 # is rewritten, when make reads this file, only if they changed: a flag changed here rebuilds what
 # it compiles (config.mk alone would not see it, and a long-lived build would mix old and new
 # objects).  Copies of a build (make verify, tests/sh, repro diff) take it along with obj/.
+# (Not for `make help` or `make clean` alone, which compile nothing.)
 FLAGS_NOW := $(CC) | $(CFLAGS) | $(patsubst -O2,-O1,$(CFLAGS)) | $(SANFLAGS) | $(FUZZCC) $(FUZZFLAGS)
+ifneq ($(filter-out help clean,$(or $(MAKECMDGOALS),all)),)
 $(shell mkdir -p $(call q,$(B)) && { printf '%s\n' $(call q,$(FLAGS_NOW)) | \
   cmp -s - $(call q,$(B)/flags.txt) || printf '%s\n' $(call q,$(FLAGS_NOW)) >$(call q,$(B)/flags.txt); })
+endif
 $(B)/flags.txt: ;
 .SECONDARY: $(FUZZLIB)
 $(B)/fuzz/obj/%.o: src/%.c $(B)/config.mk $(B)/flags.txt
