@@ -317,12 +317,11 @@ BENCH ?= all
 ifeq ($(filter all paper train convex ab,$(BENCH)),)
 $(if $(filter bench,$(MAKECMDGOALS)),$(error BENCH must be all, paper, train, convex or ab, not '$(BENCH)'))
 endif
-BENCH_ENGINE_OBJS = $(call q,$(filter $(B)/obj/engine/% $(B)/obj/core/%,$(OBJ)))
 ## bench       make paper timings and training against PyTorch
 bench: $(B)/repro
 	@if [ "$(BENCH)" = all ] || [ "$(BENCH)" = paper ]; then B=$(B) bash bench/paper.sh; fi
 	@if [ "$(BENCH)" = all ] || [ "$(BENCH)" = train ]; then \
-	  B=$(B) BENCH_OBJS=$(BENCH_ENGINE_OBJS) bash bench/run.sh; fi
+	  B=$(B) BENCH_OBJS=$(call q,$(filter $(B)/obj/engine/% $(B)/obj/core/%,$(OBJ))) bash bench/run.sh; fi
 	@if [ "$(BENCH)" = all ] || [ "$(BENCH)" = convex ]; then $(B)/repro run bench/convex.lua; fi
 	@if [ "$(BENCH)" = ab ]; then B=$(B) BASE=$(call q,$(BASE)) bash bench/ab.sh; fi
 

@@ -6,8 +6,8 @@
  *
  *   ab DIR STEPS WARM NAME [NAME ...]
  *
- * DIR/problems.tsv and its CSV files come from bench/problems.lua; each network is
- * repro_net_alloc(d, T, K, skip = 1, seed 1) trained at a constant rate 1e-2 on the path
+ * DIR/problems.tsv and its CSV files come from bench/problems.lua (bench/problem.h loads them);
+ * each network is trained at a constant rate 1e-2 on the path
  * repro_step_choose picks (REPRO_STEP forces one), subnormals flushed as the engine's main does.
  * Per problem, one tab-separated line:
  *   NAME first after f hash
@@ -19,21 +19,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include "core/blascore.h"
-#include "engine/dataset.h"
-#include "engine/net.h"
 #include "engine/optim.h"
 #include "engine/step.h"
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "problem.h"
 
 /* CPU seconds per step of STEPS steps (a failed step, rolled back, counts as a step). */
 static double run(repro_step *s, size_t steps)
@@ -51,22 +41,6 @@ static uint64_t fnv1a(const void *p, size_t n)
     return h;
 }
 
-/* Problem NAME of DIR/problems.tsv: fills FILE, d, T, K, lambda; 0, or -1 when absent. */
-static int lookup(const char *dir, const char *name, char file[512], size_t *d, size_t *T,
-                  size_t *K, double *lambda)
-{
-    char path[4096], line[1024], nm[256];
-    snprintf(path, sizeof path, "%s/problems.tsv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f))
-        found = sscanf(line, "%255s %511s %zu %zu %zu %lf", nm, file, d, T, K, lambda) == 6 &&
-                strcmp(nm, name) == 0;
-    fclose(f);
-    return found ? 0 : -1;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 5) {
@@ -78,25 +52,18 @@ int main(int argc, char **argv)
     const char *dir = argv[1];
     size_t steps = (size_t)atol(argv[2]), warm = (size_t)atol(argv[3]);
     for (int a = 4; a < argc; a++) {
-        char file[512], csv[4600];
-        size_t d, T, K;
-        double lambda;
-        if (lookup(dir, argv[a], file, &d, &T, &K, &lambda) != 0) {
-            fprintf(stderr, "ab: no problem %s in %s/problems.tsv\n", argv[a], dir);
-            return 1;
-        }
-        snprintf(csv, sizeof csv, "%s/%s", dir, file);
-        repro_dataset *ds = repro_dataset_load_csv(csv, NULL, 0, NULL, 0);
-        repro_net *net = ds ? repro_net_alloc(d, T, K, 1, 1) : NULL;
+        bench_problem pb;
+        if (bench_problem_load(&pb, dir, argv[a], "ab") != 0) return 1;
+        const repro_net *net = pb.net;
         repro_step_path path;
-        if (!net || repro_step_choose(ds->N, &path) != 0 || path == REPRO_STEP_BLAS) {
-            fprintf(stderr, "ab: %s: cannot load %s, or no fused path for it\n", argv[a], csv);
+        if (repro_step_choose(pb.ds->N, &path) != 0 || path == REPRO_STEP_BLAS) {
+            fprintf(stderr, "ab: %s: no fused path for it\n", argv[a]);
             return 1;
         }
         repro_optim_params p;
         repro_optim_params_default(&p);
         p.lr = 1e-2;
-        repro_step *s = repro_step_alloc(net, ds->X, ds->Y, lambda, &p, path);
+        repro_step *s = repro_step_alloc(net, pb.ds->X, pb.ds->Y, pb.lambda, &p, path);
         if (!s || repro_step_set(s, net->theta) != 0) {
             fprintf(stderr, "ab: %s: the step could not start\n", argv[a]);
             return 1;
@@ -113,8 +80,7 @@ int main(int argc, char **argv)
         fflush(stdout);
         gsl_vector_free(theta);
         repro_step_free(s);
-        repro_net_free(net);
-        repro_dataset_free(ds);
+        bench_problem_free(&pb);
     }
     return 0;
 }

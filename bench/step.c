@@ -36,13 +36,8 @@
 #include "engine/optim.h"
 #include "engine/step.h"
 #include "engine/sweep.h"
+#include "problem.h"
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* ---- the machine ----------------------------------------------------------------------------- */
 
@@ -395,37 +390,14 @@ int main(int argc, char **argv)
     size_t steps = (size_t)atol(argv[2]), rounds = (size_t)atol(argv[3]);
     double peak = peak_gflops(), sqd = sqrtdiv_seconds();
     printf("machine\t%.6g\t%.6g\t%.6g\n", peak, sqd * 1e9, dgemm_gflops(1000));
-    char path[4096], line[1024];
-    snprintf(path, sizeof path, "%s/problems.tsv", dir);
     for (int a = first; a < argc; a++) {
-        FILE *f = fopen(path, "r");
-        if (!f) {
-            fprintf(stderr, "step: cannot open %s\n", path);
-            return 1;
-        }
-        char name[256] = "", file[512] = "";
-        size_t d = 0, T = 0, K = 0;
-        double lambda = 0;
-        int found = 0;
-        while (fgets(line, sizeof line, f))
-            if (sscanf(line, "%255s %511s %zu %zu %zu %lf", name, file, &d, &T, &K, &lambda) == 6 &&
-                strcmp(name, argv[a]) == 0) {
-                found = 1;
-                break;
-            }
-        fclose(f);
-        if (!found) {
-            fprintf(stderr, "step: no problem %s in %s\n", argv[a], path);
-            return 1;
-        }
-        char csv[4600];
-        snprintf(csv, sizeof csv, "%s/%s", dir, file);
-        repro_dataset *ds = repro_dataset_load_csv(csv, NULL, 0, NULL, 0);
-        if (!ds) {
-            fprintf(stderr, "step: cannot load %s\n", csv);
-            return 1;
-        }
-        repro_net *net = repro_net_alloc(d, T, K, 1, 1);
+        bench_problem pb;
+        if (bench_problem_load(&pb, dir, argv[a], "step") != 0) return 1;
+        const char *name = pb.name;
+        const repro_dataset *ds = pb.ds;
+        const repro_net *net = pb.net;
+        const size_t d = net->d, T = net->T, K = net->K;
+        const double lambda = pb.lambda;
         repro_step_path paths[4] = {REPRO_STEP_BLAS, REPRO_STEP_AVX512, REPRO_STEP_AVX2,
                                     REPRO_STEP_PORTABLE};
         double best[4] = {1e300, 1e300, 1e300, 1e300}, tbest[4] = {1e300, 1e300, 1e300, 1e300};
@@ -478,8 +450,7 @@ int main(int argc, char **argv)
         printf("floor\t%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n", name, flops, 48 * P,
                flops / (peak * 1e9), P * sqd, 48 * P / bw, bw * 1e-9);
         fflush(stdout);
-        repro_net_free(net);
-        repro_dataset_free(ds);
+        bench_problem_free(&pb);
     }
     return 0;
 }
