@@ -265,10 +265,11 @@ test: $(B)/config.mk
 
 # ---- fuzzing ----------------------------------------------------------------------------------
 # libFuzzer (clang, Debian's libclang-rt-14-dev) with ASan/UBSan on the readers of untrusted
-# files: the CSV loader, repro.net.load and the stage record reader (+ collect).  Each runs for
+# files: the CSV loader, repro.net.load, the stage record reader (+ collect) and repro diff's
+# sidecar and results comparisons.  Each runs for
 # FUZZTIME seconds from the seed corpus tests/fuzz/<target>/ (new inputs go to $(B)/fuzz/corpus/);
 # a crash, leak or hang stops `make fuzz` and leaves the input in $(B)/fuzz/.
-FUZZ_TARGETS := csv netfile record
+FUZZ_TARGETS := csv netfile record diff
 FUZZTIME ?= 60
 FUZZCC ?= clang
 FUZZFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -293,7 +294,7 @@ $(B)/fuzz/obj/%.o: src/%.c $(B)/config.mk $(B)/flags.txt
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZLIB)
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZLIB) $(LDLIBS)
 .PHONY: fuzz
-## fuzz        libFuzzer on the CSV, network-file and record readers (FUZZTIME s each)
+## fuzz        libFuzzer on the CSV, network-file, record and diff readers (FUZZTIME s each)
 fuzz: $(B)/config.mk
 	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 	@export LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \

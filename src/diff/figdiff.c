@@ -380,6 +380,7 @@ static void panel_pair(ctx *c, const json_t *pa, const json_t *pb)
 {
     char name[64], sub[600], ra[REPR];
     panel_name(pa, name, sizeof name);
+    json_t *none = json_array(); /* the series of a side that has none (NULL: out of memory) */
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)pa, k, v)
@@ -388,7 +389,7 @@ static void panel_pair(ctx *c, const json_t *pa, const json_t *pb)
         json_t *w = json_object_get(pb, k);
         snprintf(sub, sizeof sub, "%s %s", name, k);
         if (strcmp(k, "series") == 0)
-            series_lists(c, name, v, w ? w : json_array());
+            series_lists(c, name, v, w ? w : none);
         else if (!w)
             addline(c, "%s removed (was %s)", sub, repro_json_repr(v, ra, sizeof ra));
         else
@@ -399,10 +400,11 @@ static void panel_pair(ctx *c, const json_t *pa, const json_t *pb)
         if (json_object_get(pa, k)) continue;
         snprintf(sub, sizeof sub, "%s %s", name, k);
         if (strcmp(k, "series") == 0)
-            series_lists(c, name, json_array(), v);
+            series_lists(c, name, none, v);
         else
             addline(c, "%s added: %s", sub, repro_json_repr(v, ra, sizeof ra));
     }
+    json_decref(none);
 }
 
 void repro_figdiff_free(repro_figdiff *d)

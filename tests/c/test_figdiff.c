@@ -195,6 +195,22 @@ static void test_sidecars(void)
     repro_figdiff_free(&d);
     json_decref(b);
 
+    /* A panel with no series list on one side (another version's sidecar, found by make fuzz:
+     * the empty list stood in for it leaked; the sanitizer run of this test sees a leak) */
+    b = sample_figure(1.0);
+    json_object_del(json_array_get(json_object_get(b, "panels"), 0), "series");
+    repro_figdiff_json(a, b, &deftol, &d);
+    CHECK(has_line(&d, "(1,1): series line \"f_D\" removed") &&
+              has_line(&d, "(1,1): series points #2 removed"),
+          "a panel without series on side B: side A's series are removed");
+    repro_figdiff_free(&d);
+    repro_figdiff_json(b, a, &deftol, &d);
+    CHECK(has_line(&d, "(1,1): series line \"f_D\" added") &&
+              has_line(&d, "(1,1): series points #2 added"),
+          "... and added the other way round");
+    repro_figdiff_free(&d);
+    json_decref(b);
+
     /* Figures added and removed. */
     repro_figdiff_json(NULL, a, &deftol, &d);
     CHECK(d.state == REPRO_DIFF_ADDED, "a figure only on side B is added");
