@@ -131,15 +131,17 @@ clean-tmp:
 # commit and the same stage run afresh now must give the same bytes (make verify, repro diff).
 # The paper's own date is SOURCE_DATE_EPOCH.
 FIGURE_EPOCH ?= 1735689600
-# LAUNCH=slurm: every stage that must run, and every sweep point, runs as a Slurm job (srun with
-# $(SLURM_ARGS); logs in $(B)/slurm/); build/ must be on a filesystem the nodes share.  The '+'
-# hands make's job slots to `repro stage`, whose sweeps run their points in them (make -j).
+# LAUNCH=slurm: every stage that must run runs as a Slurm job (srun with $(SLURM_ARGS)), and the
+# points of its sweeps as the tasks of a job array (SLURM_ARRAY, SLURM_ARRAY_SIZE,
+# SLURM_ARRAY_LIMIT: README); logs in $(B)/slurm/; build/ must be on a filesystem the nodes share.
+# The '+' hands make's job slots to `repro stage`, whose sweeps run their points in them (make -j).
 ## LAUNCH      slurm: stages and sweep points run as Slurm jobs (default: here)
+## SLURM_ARGS  options of the Slurm jobs; SLURM_ARRAY, SLURM_ARRAY_SIZE, ..._LIMIT: README
 LAUNCH ?=
 ifneq ($(filter-out local slurm,$(LAUNCH)),)
 $(error LAUNCH must be local or slurm, not '$(LAUNCH)')
 endif
-export SLURM_ARGS
+export SLURM_ARGS SLURM_ARRAY SLURM_ARRAY_SIZE SLURM_ARRAY_LIMIT
 export REPRO_SLURM_LOGS := $(B)/slurm
 $(STAGE_TARGETS): stage-%: $(B)/repro clean-tmp
 	+@SOURCE_DATE_EPOCH=$(FIGURE_EPOCH) $(call q,$(B))/repro stage pipeline/$*.lua --out $(call q,$(B)/stages/$*) \

@@ -1,5 +1,7 @@
 #include "build/launch.h"
 
+#include "build/slurmarray.h"
+
 #include "core/err.h"
 #include "core/fileio.h"
 
@@ -32,7 +34,10 @@ const char *repro_launch_name(void) { return mode == REPRO_LAUNCH_SLURM ? "slurm
 void repro_launch_job_banner(void)
 {
     const char *id = getenv("SLURM_JOB_ID"), *node = getenv("SLURMD_NODENAME");
-    if (id && *id) fprintf(stderr, "slurm job %s on %s\n", id, node && *node ? node : "?");
+    const char *aid = getenv("SLURM_ARRAY_JOB_ID"), *task = getenv("SLURM_ARRAY_TASK_ID");
+    node = node && *node ? node : "?";
+    if (aid && *aid && task && *task) fprintf(stderr, "slurm job %s_%s on %s\n", aid, task, node);
+    else if (id && *id) fprintf(stderr, "slurm job %s on %s\n", id, node);
 }
 
 /* ---- make's jobserver ------------------------------------------------------------------------ */
@@ -93,7 +98,7 @@ static void js_give(int token)
 
 /* ---- one child ------------------------------------------------------------------------------ */
 
-static int words(const char *s, char ***out)
+int repro_launch_words(const char *s, char ***out)
 {
     size_t n = 0, cap = 8;
     char **w = malloc(cap * sizeof *w);
@@ -117,13 +122,19 @@ static int words(const char *s, char ***out)
     return (int)n;
 }
 
-/* In the child: a Slurm job of its own (not a step of the job we may be running in). */
-static void slurm_clean_env(void)
+/* In the child: a Slurm job of its own (not a step of the job we may be running in).  Kept:
+ * SLURM_CONF and this launcher's own settings, which the jobs it starts need for theirs. */
+void repro_launch_slurm_env(void)
 {
+    static const char *keep[] = {"SLURM_CONF=", "SLURM_ARGS=", "SLURM_ARRAY=",
+                                 "SLURM_ARRAY_SIZE=", "SLURM_ARRAY_LIMIT="};
     char *names[256];
     size_t n = 0;
     for (char **e = environ; *e && n < 256; e++) {
-        if (strncmp(*e, "SLURM_", 6) != 0 || strncmp(*e, "SLURM_CONF=", 11) == 0) continue;
+        int kept = strncmp(*e, "SLURM_", 6) != 0;
+        for (size_t k = 0; k < sizeof keep / sizeof *keep && !kept; k++)
+            kept = strncmp(*e, keep[k], strlen(keep[k])) == 0;
+        if (kept) continue;
         const char *eq = strchr(*e, '=');
         names[n++] = strndup(*e, eq ? (size_t)(eq - *e) : strlen(*e));
     }
@@ -136,7 +147,7 @@ static pid_t start(const repro_job *j)
     char logopt[4200], nameopt[300];
     if (mode == REPRO_LAUNCH_SLURM) {
         char **extra = NULL;
-        int ne = words(getenv("SLURM_ARGS"), &extra);
+        int ne = repro_launch_words(getenv("SLURM_ARGS"), &extra);
         size_t nc = 0;
         while (j->argv[nc]) nc++;
         if (ne < 0 || !(argv = calloc((size_t)ne + nc + 8, sizeof *argv))) return -1;
@@ -163,7 +174,7 @@ static pid_t start(const repro_job *j)
     if (pid == 0) {
         setenv("REPRO_PROGRESS", "0", 1);
         if (mode == REPRO_LAUNCH_SLURM) {
-            slurm_clean_env();
+            repro_launch_slurm_env();
             /* srun's own messages (queueing, cancellation) beside the job's log. */
             char srunlog[4300];
             snprintf(srunlog, sizeof srunlog, "%s.srun", j->log);
@@ -211,7 +222,7 @@ static void job_id(const repro_job *j, char *buf, size_t n)
     free(log);
 }
 
-static void print_tail(const char *path, int lines)
+void repro_launch_tail(const char *path, int lines)
 {
     size_t len = 0;
     char *s = repro_read_file(path, &len);
@@ -243,10 +254,10 @@ static void report(const repro_job *j, int status)
         job_id(j, id, sizeof id);
         fprintf(stderr, "repro: Slurm job %s (%s) failed (srun: %s); log %s\n", id, j->label, how,
                 j->log);
-        print_tail(j->log, 30);
+        repro_launch_tail(j->log, 30);
         char path[4300];
         snprintf(path, sizeof path, "%s.srun", j->log);
-        print_tail(path, 6);
+        repro_launch_tail(path, 6);
     } else {
         fprintf(stderr, "repro: %s failed (%s)\n", j->label, how);
     }
@@ -339,6 +350,15 @@ static int ended(batch *b, pid_t w, int status)
 size_t repro_launch_all(const repro_job *jobs, size_t n, int *failed, repro_job_done done,
                         void *arg)
 {
+    if (mode == REPRO_LAUNCH_SLURM && n > 1) {
+        size_t amin;
+        if (repro_slurm_array_min(&amin) != 0) {
+            fprintf(stderr, "repro: %s\n", repro_errmsg());
+            if (failed) for (size_t i = 0; i < n; i++) failed[i] = 1;
+            return n;
+        }
+        if (n >= amin) return repro_slurm_array_run(jobs, n, failed, done, arg);
+    }
     batch b = {.jobs = jobs, .failed = failed, .own_slot_free = 1, .done = done, .arg = arg};
     b.pid = calloc(n ? n : 1, sizeof *b.pid);
     b.token = calloc(n ? n : 1, sizeof *b.token);
