@@ -74,7 +74,7 @@ ASANLIB  := $(LIBSRC:src/%.c=$(B)/asan/obj/%.o)
 CTESTS   := $(basename $(notdir $(wildcard tests/c/test_*.c)))
 STAGES   := $(basename $(notdir $(sort $(wildcard pipeline/*.lua))))
 
-.PHONY: all paper test deps clean bench verify watch lint help
+.PHONY: all paper test deps clean bench verify watch lint help prune
 ## all         the engine build/repro (the default target)
 all: $(B)/repro
 
@@ -328,6 +328,9 @@ bench: $(B)/repro
 	@if [ "$(BENCH)" = all ] || [ "$(BENCH)" = convex ]; then $(B)/repro run bench/convex.lua; fi
 	@if [ "$(BENCH)" = ab ]; then B=$(B) BASE=$(call q,$(BASE)) bash bench/ab.sh; fi
 
+## prune       remove the sweep point records no stage's last run uses (other grids, engines)
+prune: $(B)/repro
+	@set -- $(call q,$(B))/stages/*/; [ -d "$$1" ] || exit 0; $(call q,$(B))/repro prune "$$@"
 ## clean       remove build/ and figures/
 clean:
 	rm -rf build figures

@@ -6,6 +6,7 @@
 #include "build/results.h"
 #include "build/run.h"
 #include "build/stage.h"
+#include "build/sweep.h"
 #include "core/version.h"
 
 #include <limits.h>
@@ -23,6 +24,7 @@ static const char usage[] =
     "       repro collect --json OUT.json --tex OUT.tex [--rev REV] [--source-url URL]\n"
     "                     RECORD.json ...\n"
     "       repro diff [REV_A [REV_B]] [--atol X] [--rtol X] [--pixel-tol N] [--out DIR] ...\n"
+    "       repro prune STAGE_DIR ...\n"
     "       repro --help | --version\n"
     "\n"
     "  run      run a pipeline script with the repro Lua module loaded; name=value pairs\n"
@@ -34,11 +36,14 @@ static const char usage[] =
     "           prints 'cached' or 're-run because ...'; --check runs nothing and exits\n"
     "           3 when the stage would re-run\n"
     "  point    compute and cache one point of a sweep (what a stage's sweep launches)\n"
-    "  --launch slurm: the stage's run, and every sweep point, as a Slurm job (srun; options\n"
-    "           from $SLURM_ARGS, logs in $REPRO_SLURM_LOGS, default build/slurm)\n"
+    "  --launch slurm: the stage's run as a Slurm job (srun), its sweeps' points as the tasks\n"
+    "           of job arrays (sbatch; $SLURM_ARRAY, $SLURM_ARRAY_SIZE, $SLURM_ARRAY_LIMIT);\n"
+    "           options from $SLURM_ARGS, logs in $REPRO_SLURM_LOGS, default build/slurm\n"
     "  collect  gather run records into one JSON file and the LaTeX values file\n"
     "  diff     compare figures (data, then pixels) and values of two revisions (default:\n"
     "           HEAD against the working tree); report in build/figdiff/ (repro diff --help)\n"
+    "  prune    remove the sweep point records a stage's last run does not use (other\n"
+    "           grids, parameters or engines); a stage without a finished run keeps its points\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH fixes the dates written into figures;\n"
     "REPRO_PROGRESS=0 hides progress lines; REPRO_LUA names the Lua library folder.\n";
@@ -138,6 +143,39 @@ static int cmd_run(int argc, char **argv, int staged)
     return rc;
 }
 
+static int cmd_prune(int argc, char **argv)
+{
+    if (argc == 0) {
+        fprintf(stderr, "repro prune: expected stage folders (e.g. build/stages/*)\n");
+        return 2;
+    }
+    int rc = 0;
+    for (int i = 0; i < argc; i++) {
+        size_t removed, kept;
+        unsigned long long bytes;
+        const char *name = strrchr(argv[i], '/');
+        while (name && name[1] == '\0' && name > argv[i]) { /* "build/stages/fig5/" */
+            const char *p = name - 1;
+            while (p > argv[i] && *p != '/') p--;
+            name = p;
+        }
+        name = name && *name == '/' ? name + 1 : argv[i];
+        int len = (int)strcspn(name, "/");
+        int r = repro_sweep_prune(argv[i], &removed, &kept, &bytes);
+        if (r < 0) {
+            fprintf(stderr, "repro prune: %s\n", repro_errmsg());
+            rc = 1;
+        } else if (r == 0) {
+            printf("%-12.*s no finished run: its point records are kept\n", len, name);
+        } else if (removed || kept) {
+            printf("%-12.*s removed %zu point records (%.*f %s), kept %zu\n", len, name, removed,
+                   bytes < 1000000 ? 0 : 1, (double)bytes / (bytes < 1000000 ? 1e3 : 1e6),
+                   bytes < 1000000 ? "kB" : "MB", kept);
+        }
+    }
+    return rc;
+}
+
 static int cmd_collect(int argc, char **argv)
 {
     const char *json = NULL, *tex = NULL, *rev = NULL, *url = NULL;
@@ -181,6 +219,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "point") == 0) return cmd_run(argc - 2, argv + 2, 2);
     if (strcmp(argv[1], "collect") == 0) return cmd_collect(argc - 2, argv + 2);
     if (strcmp(argv[1], "diff") == 0) return repro_cmd_diff(argc - 2, argv + 2);
+    if (strcmp(argv[1], "prune") == 0) return cmd_prune(argc - 2, argv + 2);
     fprintf(stderr, "repro: unknown command '%s'\n%s", argv[1], usage);
     return 2;
 }

@@ -7,10 +7,13 @@
 #include "core/paths.h"
 #include "core/progress.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const repro_run_opts *run; /* the running script's options */
@@ -131,4 +134,82 @@ size_t repro_sweep_run_points(const char *sweep, const long *index, char *const 
     free(argvs);
     free(strs);
     return bad;
+}
+
+/* "SWEEP/KEY.json": the last two components of PATH (records list their points by the path they
+ * had when the stage ran, relative or absolute). */
+static const char *tail2(const char *path)
+{
+    const char *end = path + strlen(path), *p = end;
+    int slashes = 0;
+    while (p > path) {
+        if (p[-1] == '/' && ++slashes == 2) break;
+        p--;
+    }
+    return p;
+}
+
+int repro_sweep_prune(const char *outdir, size_t *removed, size_t *kept, unsigned long long *bytes)
+{
+    *removed = *kept = 0;
+    *bytes = 0;
+    char path[PATH_MAX], dir[PATH_MAX];
+    if (!repro_path_record(outdir, path, sizeof path)) return -1;
+    if (access(path, F_OK) != 0) return 0;
+    json_t *rec = json_load_file(path, 0, NULL);
+    json_t *pts = json_object_get(rec, "points");
+    if (!json_is_object(rec) || (pts && !json_is_object(pts))) {
+        json_decref(rec);
+        return repro_err("%s is not a run record (nothing removed)", path);
+    }
+    int n = snprintf(dir, sizeof dir, "%s/points", outdir);
+    DIR *top = n > 0 && (size_t)n < sizeof dir ? opendir(dir) : NULL;
+    if (!top) {
+        json_decref(rec);
+        return 1; /* no points at all */
+    }
+    int rc = 1;
+    struct dirent *sw;
+    while (rc == 1 && (sw = readdir(top))) {
+        if (sw->d_name[0] == '.') continue;
+        char sub[PATH_MAX];
+        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, sw->d_name) >= sizeof sub) continue;
+        DIR *d = opendir(sub);
+        if (!d) continue; /* not a folder */
+        size_t left = 0;
+        struct dirent *e;
+        while (rc == 1 && (e = readdir(d))) {
+            size_t len = strlen(e->d_name);
+            if (e->d_name[0] == '.') continue;
+            if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0) { /* not a record: kept */
+                left++;
+                continue;
+            }
+            char file[PATH_MAX + 300], want[600];
+            snprintf(file, sizeof file, "%s/%s", sub, e->d_name);
+            snprintf(want, sizeof want, "%s/%s", sw->d_name, e->d_name);
+            int listed = 0;
+            const char *k;
+            json_t *h;
+            json_object_foreach(pts, k, h) if (strcmp(tail2(k), want) == 0) listed = 1;
+            if (listed) {
+                (*kept)++;
+                left++;
+                continue;
+            }
+            struct stat st;
+            unsigned long long size = stat(file, &st) == 0 ? (unsigned long long)st.st_size : 0;
+            if (unlink(file) != 0) {
+                rc = repro_err("cannot remove %s: %s", file, strerror(errno));
+                break;
+            }
+            (*removed)++;
+            *bytes += size;
+        }
+        closedir(d);
+        if (rc == 1 && left == 0) rmdir(sub);
+    }
+    closedir(top);
+    json_decref(rec);
+    return rc;
 }

@@ -42,4 +42,12 @@ json_t *repro_sweep_read_record(const char *path, const char *key);
 size_t repro_sweep_run_points(const char *sweep, const long *index, char *const *labels, size_t m,
                               size_t done, size_t total);
 
+/* Remove from OUTDIR/points/ the point records that OUTDIR's run record does not list (records
+ * of other grids, parameters, point functions or engines; empty sweep folders go too).  Nothing
+ * is removed when OUTDIR has no run record (its last run failed or did not finish: its points
+ * are the cache of the next one).  *REMOVED, *KEPT and *BYTES count what was removed and kept.
+ * Returns 1 when there was a record, 0 when not, -1 with repro_err() set (nothing half done: a
+ * file that cannot be removed stops the pruning with its name). */
+int repro_sweep_prune(const char *outdir, size_t *removed, size_t *kept, unsigned long long *bytes);
+
 #endif

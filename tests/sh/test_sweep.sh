@@ -2,7 +2,8 @@
 # repro.sweep on this machine: every point is cached on its own.  Adding a point runs that point
 # only; editing the gather runs no point; editing the point function runs them all; a failing point
 # fails the stage with its coordinates while the others stay cached; results do not depend on
-# where or in which order points ran (a sequential run and a make -j2 run agree byte for byte).
+# where or in which order points ran (a sequential run and a make -j2 run agree byte for byte);
+# repro prune removes the point records the last run did not use, none after a failed run.
 set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 B=${B:-build}
@@ -42,7 +43,18 @@ ok "a failing point fails the stage" "[ $rc = 1 ]"
 ok "... naming the point and the error" "grep -q 'sq point T=8 seed=1 failed' err && grep -q 'point T=8 refuses' err"
 ok "... saying how many failed and that the rest are cached" "grep -q \"repro.sweep 'sq': 2 of the 2 points to run failed; the other 4 points are cached\" err"
 ok "... leaving no record of the stage or the failed points" "[ ! -e o/results.json ] && [ \$(npoints) = $before ] && [ -z \"\$(find o -name '*.tmp.*')\" ]"
+"$bin/repro" prune o >"$tmp/out" 2>"$tmp/err"; rc=$?
+ok "repro prune after a failed run removes nothing (its points are the next run's cache)" "[ $rc = 0 ] && grep -q 'no finished run: its point records are kept' out && [ \$(npoints) = $before ]"
 stage Ts=2,4,8 seeds=2 scale=2; ok "after the fix only the failed points run" "grep -q '6 points, 4 cached, 2 to run' out"
+
+# repro prune: the records the last run did not use (other grids, scales, point functions) go.
+all=$(npoints)
+"$bin/repro" prune o/ >"$tmp/out" 2>"$tmp/err"; rc=$?
+ok "repro prune removes the $((all - 6)) records the last run did not use and keeps its 6" "[ $rc = 0 ] && [ $all -gt 6 ] && grep -Eq '^o +removed $((all - 6)) point records \([0-9.]+ kB\), kept 6\$' out && [ \$(npoints) = 6 ]"
+stage Ts=2,4,8 seeds=2 scale=2; ok "... the stage stays cached" "grep -q 'sq  *cached' out"
+stage Ts=2,4 seeds=2 scale=2; ok "... a part of its grid is still cached" "grep -q '4 points, all cached' out"
+stage Ts=2,4 seeds=2; ok "... a pruned grid is computed again" "grep -q '4 points, 0 cached, 4 to run' out"
+stage Ts=2,4,8 seeds=2 scale=2
 
 # Same bytes whoever ran the points: a fresh run under make -j2 (points in make's job slots).
 cp o/results.json r1.json; cp f/sq.json fig1.json
