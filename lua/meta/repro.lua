@@ -87,8 +87,9 @@ function repro.output(path) end
 ---@param name string # letters, digits, '_' and '-'; once per script
 ---@param grid table<string, (number|string|boolean)[]> # name -> non-empty list of values
 ---@param point fun(p: table<string, number|string|boolean>): table<string, any>
+---@param opts? {slurm?: string} # slurm: this sweep's own Slurm options, after $SLURM_ARGS
 ---@return table[] points
-function repro.sweep(name, grid, point) end
+function repro.sweep(name, grid, point, opts) end
 
 -- ---- datasets --------------------------------------------------------------------------------
 

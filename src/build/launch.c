@@ -146,11 +146,13 @@ static pid_t start(const repro_job *j)
     char **argv = NULL;
     char logopt[4200], nameopt[300];
     if (mode == REPRO_LAUNCH_SLURM) {
-        char **extra = NULL;
+        char **extra = NULL, **own = NULL;
         int ne = repro_launch_words(getenv("SLURM_ARGS"), &extra);
+        int no = repro_launch_words(j->args, &own);
         size_t nc = 0;
         while (j->argv[nc]) nc++;
-        if (ne < 0 || !(argv = calloc((size_t)ne + nc + 8, sizeof *argv))) return -1;
+        if (ne < 0 || no < 0 || !(argv = calloc((size_t)ne + (size_t)no + nc + 8, sizeof *argv)))
+            return -1;
         size_t a = 0;
         snprintf(nameopt, sizeof nameopt, "--job-name=%s", j->label);
         snprintf(logopt, sizeof logopt, "--output=%s", j->log);
@@ -160,9 +162,11 @@ static pid_t start(const repro_job *j)
         argv[a++] = "--kill-on-bad-exit=1";
         argv[a++] = logopt;
         for (int i = 0; i < ne; i++) argv[a++] = extra[i];
+        for (int i = 0; i < no; i++) argv[a++] = own[i];
         for (size_t i = 0; i < nc; i++) argv[a++] = j->argv[i];
         argv[a] = NULL;
         free(extra); /* the words themselves live until exec (leaked in the parent: a few bytes) */
+        free(own);
         if (repro_mkparents(j->log) != 0) {
             free(argv);
             return -1;

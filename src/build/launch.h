@@ -27,6 +27,8 @@ typedef struct {
     const char *label; /* what it computes, for messages ("thm41 point T=8 seed=3") */
     const char *log;   /* Slurm: the job's log file (its folder is created) */
     int quiet;         /* local: discard the command's standard output (errors still shown) */
+    const char *args;  /* Slurm: options after $SLURM_ARGS (a sweep's own; NULL: none); the
+                        * jobs of one batch have the same */
 } repro_job;
 
 /* Called as each job ends (OK = 1 when it succeeded), e.g. for a progress line. */

@@ -217,9 +217,16 @@ static int all_gone(const arrays *a, size_t submitted, char *why, size_t n)
 static int submit(arrays *a, size_t c, const char *name)
 {
     size_t first = c * a->per, m = a->n - first < a->per ? a->n - first : a->per;
-    char **extra = NULL;
+    char **extra = NULL, **own = NULL;
     int ne = repro_launch_words(getenv("SLURM_ARGS"), &extra);
-    if (ne < 0) return repro_err("out of memory");
+    int no = repro_launch_words(a->jobs[first].args, &own);
+    if (ne < 0 || no < 0) {
+        for (int i = 0; i < ne; i++) free(extra[i]);
+        free(extra);
+        for (int i = 0; i < no; i++) free(own[i]);
+        free(own);
+        return repro_err("out of memory");
+    }
     char range[64], nameopt[420], outopt[PATHN + 80], env[64];
     const char *limit = getenv("SLURM_ARRAY_LIMIT");
     if (limit && *limit)
@@ -230,7 +237,7 @@ static int submit(arrays *a, size_t c, const char *name)
     if (c == 0) snprintf(outopt, sizeof outopt, "--output=%s.array-%%a.out", a->base);
     else snprintf(outopt, sizeof outopt, "--output=%s.array%zu-%%a.out", a->base, c);
     snprintf(env, sizeof env, "REPRO_ARRAY_OFFSET=%zu", first);
-    char **argv = calloc((size_t)ne + 10, sizeof *argv);
+    char **argv = calloc((size_t)ne + (size_t)no + 10, sizeof *argv);
     int rc = -1;
     if (argv) {
         size_t k = 0;
@@ -241,6 +248,7 @@ static int submit(arrays *a, size_t c, const char *name)
         argv[k++] = "--ntasks=1";
         argv[k++] = outopt;
         for (int i = 0; i < ne; i++) argv[k++] = extra[i];
+        for (int i = 0; i < no; i++) argv[k++] = own[i];
         argv[k++] = a->script;
         argv[k] = NULL;
         char out[4096];
@@ -264,6 +272,8 @@ static int submit(arrays *a, size_t c, const char *name)
     }
     for (int i = 0; i < ne; i++) free(extra[i]);
     free(extra);
+    for (int i = 0; i < no; i++) free(own[i]);
+    free(own);
     free(argv);
     return rc;
 }

@@ -12,8 +12,9 @@
  * A task that fails cancels the tasks that have not started (running ones finish); a task that
  * ended without a status (cancelled, killed, out of time) is a failure; a task that never started
  * is not reported.  SIGINT, SIGTERM or SIGHUP while waiting cancel the arrays before the process
- * dies of the signal.  Options: $SLURM_ARGS (as for srun), $SLURM_ARRAY_LIMIT (at most that many
- * tasks of an array running at once: `%N`). */
+ * dies of the signal.  Options: $SLURM_ARGS (as for srun) then the jobs' own (repro_job.args, the
+ * first job's for the whole batch), $SLURM_ARRAY_LIMIT (at most that many tasks of an array
+ * running at once: `%N`). */
 #ifndef REPRO_SLURMARRAY_H
 #define REPRO_SLURMARRAY_H
 

@@ -128,7 +128,7 @@ static int run_as_job(const repro_run_opts *o)
         return 1;
     }
     snprintf(label, sizeof label, "stage %s", o->stage);
-    repro_job job = {argv, label, log, 0};
+    repro_job job = {.argv = argv, .label = label, .log = log};
     size_t bad = repro_launch_all(&job, 1, NULL, NULL, NULL);
     free(argv);
     if (bad) return 1;

@@ -67,7 +67,7 @@ static void on_done(size_t i, int ok, void *arg)
 }
 
 size_t repro_sweep_run_points(const char *sweep, const long *index, char *const *labels, size_t m,
-                              size_t done, size_t total)
+                              size_t done, size_t total, const char *slurm_args)
 {
     if (m == 0) return 0;
     if (!run) {
@@ -123,6 +123,7 @@ size_t repro_sweep_run_points(const char *sweep, const long *index, char *const 
         jobs[i].label = label;
         jobs[i].log = log;
         jobs[i].quiet = 1; /* what the script prints before its sweep, once per point */
+        jobs[i].args = slurm_args;
     }
     char plabel[300];
     snprintf(plabel, sizeof plabel, "%s %s", run->stage, sweep);

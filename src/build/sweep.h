@@ -38,9 +38,10 @@ json_t *repro_sweep_read_record(const char *path, const char *key);
 
 /* Compute the points INDEX[0..m-1] of SWEEP, one process each, with the current launcher;
  * LABELS[i] names point INDEX[i] in messages ("T=8 seed=3").  DONE of TOTAL points are finished
- * already (the progress line counts on from there).  Returns how many did not finish. */
+ * already (the progress line counts on from there).  SLURM_ARGS (may be NULL): the sweep's own
+ * Slurm options, after $SLURM_ARGS.  Returns how many did not finish. */
 size_t repro_sweep_run_points(const char *sweep, const long *index, char *const *labels, size_t m,
-                              size_t done, size_t total);
+                              size_t done, size_t total, const char *slurm_args);
 
 /* Remove from OUTDIR/points/ the point records that OUTDIR's run record does not list (records
  * of other grids, parameters, point functions or engines; empty sweep folders go too).  Nothing

@@ -1,11 +1,12 @@
-/* repro.sweep(name, grid, point): a grid of points, each computed by POINT(p) and cached by its
- * own key (src/build/sweep.h).  The key covers the engine, the point function's source text and
- * every value it captures (upvalues, by value: numbers, strings, tables of those, other Lua
+/* repro.sweep(name, grid, point [, opts]): a grid of points, each computed by POINT(p) and cached
+ * by its own key (src/build/sweep.h).  The key covers the engine, the point function's source text
+ * and every value it captures (upvalues, by value: numbers, strings, tables of those, other Lua
  * functions with their own upvalues; loaded modules by name), the Lua library files loaded so far
- * and the point's coordinates; not the rest of the script.  So editing the gather code, or adding
- * a seed to the grid, leaves the other points cached.  Before each point the generator is seeded
- * from the sweep's name and the point's coordinates, so a point's numbers do not depend on which
- * process computes it or in what order. */
+ * and the point's coordinates; not the rest of the script.  So editing the gather code, or adding a
+ * seed to the grid, leaves the other points cached.  Before each point the generator is seeded from
+ * the sweep's name and the point's coordinates, so a point's numbers do not depend on which
+ * process computes it or in what order.  OPTS.slurm: the sweep's own options of its Slurm jobs
+ * (after $SLURM_ARGS; not part of any key). */
 #include "lua/lrepro.h"
 
 #include "build/launch.h"
@@ -483,7 +484,7 @@ static int compute_point(lua_State *L)
 
 static int valid_name(const char *s) { return repro_results_word(s, NULL); }
 
-/* repro.sweep(name, grid, point) */
+/* repro.sweep(name, grid, point [, opts]) */
 static int l_sweep(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
@@ -492,6 +493,24 @@ static int l_sweep(lua_State *L)
                              "and '-'", name);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TFUNCTION);
+    /* Options (a table or nil): slurm, the sweep's own options of its Slurm jobs; kept in the
+     * registry while the sweep runs (the stack below is laid out from index 4 on). */
+    static const char *const okeys[] = {"slurm", NULL};
+    const char *slurm = NULL;
+    if (!lua_isnoneornil(L, 4)) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        lrepro_checkoptions(L, 4, "repro.sweep", okeys);
+        if (lua_getfield(L, 4, "slurm") != LUA_TNIL && lua_type(L, -1) != LUA_TSTRING)
+            return luaL_error(L, "repro.sweep '%s': option slurm must be a string of Slurm "
+                                 "options, not a %s", name, luaL_typename(L, -1));
+        lua_pop(L, 1);
+        slurm = lrepro_optstring(L, 4, "slurm", NULL);
+        if (slurm) {
+            lua_pushstring(L, slurm);
+            slurm = lua_tostring(L, -1);
+            lua_setfield(L, LUA_REGISTRYINDEX, "repro.sweep.slurm"); /* keeps the string alive */
+        }
+    }
     lua_settop(L, 3);
     /* One sweep per name and script: a point process finds its sweep by name. */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, "repro.sweeps");
@@ -640,7 +659,7 @@ static int l_sweep(lua_State *L)
         printf("%-12s sweep %s: %zu points, %zu cached, %zu to run (%s)\n", lrepro_ctx()->stage,
                name, total, total - m, m, repro_launch_name());
     fflush(stdout);
-    size_t bad = repro_sweep_run_points(name, missing, mlabels, m, total - m, total);
+    size_t bad = repro_sweep_run_points(name, missing, mlabels, m, total - m, total, slurm);
     if (bad > 0)
         return luaL_error(L, "repro.sweep '%s': %d of the %d points to run failed; the other "
                              "%d points are cached", name, (int)bad, (int)m,

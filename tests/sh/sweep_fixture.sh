@@ -1,11 +1,12 @@
 # A small sweep stage for the sweep tests (sourced): writes $1/sq.lua.  Points (T, seed) return
 # T^2 * scale + seed and a draw of the point's generator; the gather records their sum and draws a
 # figure.  FAIL_T=<T> in the environment of a point makes that point fail; HOLD=<file> makes the
-# T = HOLD_T points wait until the file exists (for cancellation tests).
+# T = HOLD_T points wait until the file exists (for cancellation tests).  Parameter slurm: the
+# sweep's own Slurm options.
 sweep_fixture() {
   cat >"$1/sq.lua" <<'LUA'
 local repro = require "repro"
-local P = repro.params{Ts = "2,4", seeds = 2, scale = 1.0}
+local P = repro.params{Ts = "2,4", seeds = 2, scale = 1.0, slurm = ""}
 local scale = P.scale
 local Ts, seeds = {}, {}
 for t in P.Ts:gmatch("%d+") do Ts[#Ts + 1] = tonumber(t) end
@@ -17,7 +18,7 @@ local pts = repro.sweep("sq", {T = Ts, seed = seeds}, function(p)
     while not io.open(hold) do local s = 0 for i = 1, 1e6 do s = s + i end end
   end
   return {y = scale * p.T * p.T + p.seed, u = math.random()}
-end)
+end, {slurm = P.slurm})
 local sum, xs, ys = 0, {}, {}
 for i, r in ipairs(pts) do
   sum = sum + r.y + r.u

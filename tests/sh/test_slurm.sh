@@ -67,10 +67,10 @@ stage Ts=2,4,8,16,32 --launch slurm
 ok "after the fix only the 2 failed points run" "grep -q '10 points, 8 cached, 2 to run (slurm)' out"
 
 # Cancelled jobs: T = 64's points wait for a file that never comes; cancel them once running.
-# $1: awk pattern of their job names in squeue.
+# $1: awk pattern of their job names in squeue; $2: a parameter override.
 cancel_run() {
   (HOLD="$tmp/never" HOLD_T=64 "$bin/repro" stage sq.lua --out o --figures f Ts=2,4,8,64 --launch slurm \
-     >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc") &
+     ${2:+"$2"} >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc") &
   local bg=$! ids i
   for i in $(seq 1 100); do
     ids=$(squeue -h -r -t R -o '%i %j' | awk "/$1/ {print \$1}")
@@ -82,13 +82,14 @@ cancel_run() {
   scancel $ids
   wait $bg
 }
-SLURM_ARGS="--time=7" cancel_run ' array$'
-ok "SLURM_ARGS reach the stage's job and its array's tasks" "grep -qx 'stage sq|7:00' $tmp/queue && [ \"\$(grep -c ' array|7:00\$' $tmp/queue)\" = 2 ]"
+SLURM_ARGS="--time=7" cancel_run ' array$' "slurm=--time=9 --comment=sq-sweep"
+ok "SLURM_ARGS reach the stage's job, the sweep's own options (after them) its array's tasks" "grep -qx 'stage sq|7:00' $tmp/queue && [ \"\$(grep -c ' array|9:00\$' $tmp/queue)\" = 2 ]"
 ok "a cancelled array task fails the build" "[ \"\$(cat $tmp/rc)\" = 1 ]"
 ok "... naming the task and its point" "grep -Eq 'Slurm job [0-9]+_[0-9]+ \\(sq point T=64 seed=[12]\\) failed \\(ended without an exit status' err"
 ok "... with Slurm's word on it" "grep -q 'CANCELLED' err"
 ok "... no half-written record survives" "[ -z \"\$(find o f -name '*.tmp.*')\" ] && [ ! -e o/results.json ]"
-SLURM_ARRAY=0 cancel_run 'point T=64'
+SLURM_ARRAY=0 cancel_run 'point T=64' "slurm=--time=9"
+ok "... and an srun job's" "[ \"\$(grep -c 'point T=64.*|9:00\$' $tmp/queue)\" = 2 ]"
 ok "a cancelled job fails the build" "[ \"\$(cat $tmp/rc)\" = 1 ]"
 ok "... naming the job and its point" "grep -Eq 'Slurm job [0-9]+ \\(sq point T=64 seed=[12]\\) failed' err"
 ok "... no half-written record survives" "[ -z \"\$(find o f -name '*.tmp.*')\" ] && [ ! -e o/results.json ]"
